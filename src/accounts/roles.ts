@@ -1,0 +1,47 @@
+/**
+ * Roles of the platform (D1). A user holds one or more roles and is bound to grids; the roles say what a user
+ * may do, the grids say where.
+ */
+export const ROLES = [
+  'admin',
+  'district',
+  'command_centre',
+  'area_leader',
+  'grid_leader',
+  'grid_worker',
+  'department',
+  'resident',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
+  admin: { zh: '系统管理员', en: 'Administrator' },
+  district: { zh: '区级用户', en: 'District' },
+  command_centre: { zh: '街镇城运中心', en: 'Street command centre' },
+  area_leader: { zh: '片区网格长', en: 'Area grid leader' },
+  grid_leader: { zh: '网格长', en: 'Grid leader' },
+  grid_worker: { zh: '网格员', en: 'Grid worker' },
+  department: { zh: '职能部门', en: 'Department' },
+  resident: { zh: '群众', en: 'Resident' },
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Actions that are guarded by role; where is always guarded by the data scope as well. */
+export type Permission = 'grid.read' | 'grid.write' | 'grid.import' | 'user.manage' | 'audit.read';
+
+const PERMISSIONS: Record<Permission, readonly Role[]> = {
+  'grid.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker', 'department'],
+  'grid.write': ['admin', 'district', 'command_centre'],
+  'grid.import': ['admin', 'district', 'command_centre'],
+  'user.manage': ['admin'],
+  'audit.read': ['admin', 'district', 'command_centre'],
+};
+
+export function may(roles: readonly Role[], permission: Permission): boolean {
+  const allowed = PERMISSIONS[permission];
+  return roles.some((role) => allowed.includes(role));
+}

@@ -1,0 +1,51 @@
+import type { Config } from './core/config.js';
+import type { Database } from './core/db.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { createHttpServer, type App } from './core/http.js';
+import { defaultPolicy, type Policy } from './core/policy.js';
+import { installAuth } from './accounts/auth.js';
+import { AccountService } from './accounts/service.js';
+import { accountRoutes } from './accounts/routes.js';
+import { GridService } from './grids/service.js';
+import { gridRoutes } from './grids/routes.js';
+import { systemRoutes } from './core/routes.js';
+
+/** Everything a route or a command can call; built once per server (and once per test). */
+export interface Services {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  policy: Policy;
+  grids: GridService;
+  accounts: AccountService;
+}
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  policy?: Policy;
+}
+
+export async function buildServices(options: BuildOptions): Promise<Services> {
+  const clock = options.clock ?? systemClock;
+  const policy = options.policy ?? defaultPolicy;
+  const grids = new GridService({ database: options.database, clock, policy });
+  await grids.startIndex();
+  const accounts = new AccountService({ db: options.database.db, clock, policy, config: options.config });
+  return { config: options.config, database: options.database, clock, policy, grids, accounts };
+}
+
+/** The HTTP application on top of the services. Closing the app stops the services (not the database). */
+export async function buildApp(options: BuildOptions): Promise<{ app: App; services: Services }> {
+  const services = await buildServices(options);
+  const app = await createHttpServer({ logLevel: options.config.logLevel });
+  installAuth(app, (token) => services.accounts.authenticate(token));
+  await systemRoutes(app, services);
+  await accountRoutes(app, services);
+  await gridRoutes(app, services);
+  app.addHook('onClose', async () => {
+    await services.grids.stop();
+  });
+  return { app, services };
+}

@@ -1,0 +1,5 @@
+/** Every table of the platform, for drizzle-kit and for the typed client. Each domain owns its tables. */
+export * from './audit.js';
+export * from './settings.js';
+export * from '../grids/tables.js';
+export * from '../accounts/tables.js';

@@ -1,0 +1,4 @@
+import type { Services } from '../app.js';
+import type { App } from '../core/http.js';
+
+export async function gridRoutes(_app: App, _services: Services): Promise<void> {}
