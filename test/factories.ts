@@ -1,0 +1,74 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Services } from '../src/app.js';
+import { grids, gridBoundaries } from '../src/grids/tables.js';
+import type { GridGeometry } from '../src/grids/geometry.js';
+
+let sequence = 0;
+
+/** A square polygon of `size` degrees with its south-west corner at (lng, lat). */
+export function square(lng: number, lat: number, size: number): GridGeometry {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lng, lat],
+        [lng + size, lat],
+        [lng + size, lat + size],
+        [lng, lat + size],
+        [lng, lat],
+      ],
+    ],
+  };
+}
+
+export interface GridOverrides {
+  code?: string;
+  name?: string;
+  level?: string;
+  parentCode?: string | null;
+  gridType?: string;
+  geometry?: GridGeometry | null;
+}
+
+/**
+ * A grid written straight to the tables, bypassing validation: for tests of other modules that need grids to
+ * exist. Tests of the grid rules themselves go through the service or the API.
+ */
+export async function buildGrid(services: Services, overrides: GridOverrides = {}) {
+  const { db } = services.database;
+  sequence += 1;
+  const parent = overrides.parentCode
+    ? (await db.select().from(grids).where(eq(grids.code, overrides.parentCode)))[0]
+    : undefined;
+  if (overrides.parentCode && !parent) throw new Error(`no parent grid ${overrides.parentCode}`);
+  const [row] = await db
+    .insert(grids)
+    .values({
+      code: overrides.code ?? `T${String(sequence).padStart(6, '0')}`,
+      name: overrides.name ?? `测试网格${sequence}`,
+      level: overrides.level ?? (parent ? 'microGrid' : 'street'),
+      parentId: parent?.id ?? null,
+      depth: parent ? parent.depth + 1 : 0,
+      path: '/',
+      gridType: overrides.gridType ?? 'residential',
+    })
+    .returning();
+  const path = `${parent?.path ?? '/'}${row!.id}/`;
+  await db.update(grids).set({ path }).where(eq(grids.id, row!.id));
+  if (overrides.geometry) {
+    const g = overrides.geometry;
+    const points = g.type === 'Polygon' ? g.coordinates.flat() : g.coordinates.flat(2);
+    await db.insert(gridBoundaries).values({
+      gridId: row!.id,
+      geometry: g,
+      minLng: Math.min(...points.map((p) => p[0])),
+      minLat: Math.min(...points.map((p) => p[1])),
+      maxLng: Math.max(...points.map((p) => p[0])),
+      maxLat: Math.max(...points.map((p) => p[1])),
+      areaSquareMetres: 0,
+      validFrom: sql`now()`,
+    });
+  }
+  await services.grids.refreshIndex();
+  return { ...row!, path };
+}
