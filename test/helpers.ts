@@ -48,7 +48,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({}),
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gezhi-test-')),
-    logLevel: 'silent',
+    logLevel: process.env.TEST_LOG_LEVEL || 'silent',
     demo: false,
     ...overrides,
   };

@@ -31,7 +31,7 @@ export function isRole(value: string): value is Role {
 }
 
 /** Actions that are guarded by role; where is always guarded by the data scope as well. */
-export type Permission = 'grid.read' | 'grid.write' | 'grid.import' | 'user.manage' | 'audit.read';
+export type Permission = 'grid.read' | 'grid.write' | 'grid.import' | 'user.manage' | 'audit.read' | 'settings.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker', 'department'],
@@ -39,6 +39,7 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.import': ['admin', 'district', 'command_centre'],
   'user.manage': ['admin'],
   'audit.read': ['admin', 'district', 'command_centre'],
+  'settings.manage': ['admin'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

@@ -78,7 +78,7 @@ function validationProblems(issues: AjvIssue[], context: string | undefined): Fi
   const seen = new Set<string>();
   const out: FieldProblem[] = [];
   for (const issue of issues) {
-    let field = `${context ?? ''}${issue.instancePath}`;
+    let field = `/${context ?? ''}${issue.instancePath}`;
     if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
       field = `${field}/${issue.params.missingProperty}`;
     }
