@@ -9,6 +9,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { GridService } from './grids/service.js';
 import { gridRoutes } from './grids/routes.js';
 import { systemRoutes } from './core/routes.js';
+import { webRoutes } from './web/static.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -44,6 +45,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await systemRoutes(app, services);
   await accountRoutes(app, services);
   await gridRoutes(app, services);
+  await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();
   });

@@ -1,0 +1,245 @@
+/**
+ * The web console in a real Chromium, against the real server on a fresh database with the demo street:
+ * sign in, find the street in the tree, open it, see the map drawn, pick a grid on the map, read it in English.
+ * Screenshots go to test-results/ (look at them); the load times are printed, never asserted.
+ *
+ * Needs Debian's Chromium (`apt-get install chromium fonts-wqy-microhei`) and a build of the console
+ * (`npm run build:web`); without either it skips and says why.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildApp, type Services } from '../../src/app.js';
+import type { App } from '../../src/core/http.js';
+import type { Database } from '../../src/core/db.js';
+import { seedDemo } from '../../src/demo/seed.js';
+import { webRoutes } from '../../src/web/static.js';
+import { freshDatabase, login, testConfig } from '../helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB_DIST = path.join(ROOT, 'web', 'dist');
+const SCREENSHOTS = path.join(ROOT, 'test-results');
+const PASSWORD = 'e2e-demo-password';
+
+const missing = [
+  fs.existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium fonts-wqy-microhei)`,
+  fs.existsSync(path.join(WEB_DIST, 'index.html')) ? null : 'web/dist is missing (npm run build:web)',
+].filter((reason): reason is string => reason !== null);
+if (missing.length > 0) console.warn(`[e2e] browser test of the web console skipped: ${missing.join('; ')}`);
+
+const WAIT = { timeout: 15_000 };
+
+/** Wait until the element is on the screen (playwright-core has no expect matchers of its own). */
+async function shown(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', ...WAIT });
+}
+
+/** The element's text, polled by expect.poll until the assertion holds. */
+function textOf(locator: Locator): () => Promise<string> {
+  return () =>
+    locator
+      .first()
+      .innerText({ timeout: 1_000 })
+      .catch(() => '');
+}
+
+/** Milliseconds from a start mark, for the printed timing table. */
+function since(start: number): number {
+  return Math.round(performance.now() - start);
+}
+
+describe.skipIf(missing.length > 0)('the web console in Chromium', () => {
+  let app: App;
+  let services: Services;
+  let database: Database;
+  let dataDir: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+  const pageErrors: string[] = [];
+  const timings: [string, number][] = [];
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    const config = testConfig();
+    dataDir = config.dataDir;
+    ({ app, services } = await buildApp({ config, database }));
+    // until src/app.ts serves the console itself
+    if (!app.hasRoute({ method: 'GET', url: '/console/*' })) await webRoutes(app, { distDir: WEB_DIST });
+    await app.ready();
+    const seedStart = performance.now();
+    await seedDemo(services, { password: PASSWORD });
+    timings.push(['seed demo street (server side)', since(seedStart)]);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    // the laptop the console is made for
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // the console must not reach outside the server: no tile, glyph or font server
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+      pageErrors.push(`request outside the server: ${route.request().url()}`);
+      return route.abort();
+    });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    if (timings.length > 0) {
+      console.log(`\nweb console timings (Chromium ${browser?.version() ?? '?'}, 1366×768, ${base}):`);
+      for (const [step, value] of timings) {
+        const unit = step.includes('(kB)') ? 'kB' : 'ms';
+        console.log(`  ${step.padEnd(50)} ${String(value).padStart(6)} ${unit}`);
+      }
+    }
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a street administrator signs in, opens the street, picks a grid on the map and reads it in English', async () => {
+    // what the tree should show: the admin's grids as the API gives them
+    const auth = await login(app, 'admin', PASSWORD);
+    const roots = (await app.inject({ method: 'GET', url: '/api/grids', headers: auth })).json<{
+      items: { code: string; name: string; childCount: number }[];
+    }>();
+    expect(roots.items.length).toBeGreaterThan(0);
+
+    // an address inside the console leads to the login page first
+    let start = performance.now();
+    await page.goto(`${base}/console/grids`);
+    await page.getByRole('button', { name: /登\s*录/ }).waitFor();
+    timings.push(['login page: navigation → form shown', since(start)]);
+    await shown(page.getByText('admin', { exact: false }).first());
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-1-login.png') });
+
+    // a wrong password is explained in Chinese, from the server's problem+json
+    await page.locator('input#username').fill('admin');
+    await page.locator('input#password').fill('not-the-password');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await expect.poll(textOf(page.getByTestId('login-error')), WAIT).toContain('用户名或密码错误');
+
+    await page.locator('input#password').fill(PASSWORD);
+    start = performance.now();
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.locator('[data-testid=grid-tree] .tree-node').first().waitFor();
+    timings.push(['sign-in click → first tree node', since(start)]);
+    await expect.poll(textOf(page.getByTestId('user-name')), WAIT).toBe('系统管理员');
+    await expect.poll(textOf(page.locator('.console-header')), WAIT).toContain('格治');
+    await expect.poll(textOf(page.locator('.console-header')), WAIT).toContain('即将推出');
+
+    // the tree opens down to the street of the demo, and the map draws it
+    const street = page.locator('[data-testid=grid-tree] .tree-node', { hasText: '友谊路街道' });
+    await shown(street);
+    const map = page.getByTestId('grid-map');
+    await expect.poll(() => map.getAttribute('data-state'), { timeout: 30_000 }).toBe('idle');
+    await expect
+      .poll(async () => Number(await map.getAttribute('data-rendered-grids')), WAIT)
+      .toBeGreaterThan(100);
+    timings.push(['sign-in click → map drawn', since(start)]);
+    expect(page.url()).toMatch(/\/console\/grids\/\d+$/);
+    await expect.poll(textOf(page.getByTestId('grid-details')), WAIT).toContain('友谊路街道');
+
+    // open the first area of the street: its communities appear
+    const nodesBefore = await page.locator('[data-testid=grid-tree] .tree-node').count();
+    const area = page.locator('.ant-tree-treenode', {
+      has: page.locator('.tree-node', { hasText: '第一综合网格' }),
+    });
+    await area.locator('.ant-tree-switcher').click();
+    await expect
+      .poll(() => page.locator('[data-testid=grid-tree] .tree-node').count(), WAIT)
+      .toBeGreaterThan(nodesBefore);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-2-street.png') });
+
+    // a click on the map selects the grid under the pointer: address, details card and tree follow
+    const streetUrl = page.url();
+    const box = (await map.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.5);
+    await shown(page.locator('.grid-popup'));
+    // the hover names the level in words (from /api/grid-levels), not by its key
+    await expect.poll(textOf(page.locator('.grid-popup')), WAIT).toMatch(/小微网格|村居|片区/);
+    await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.5);
+    await expect.poll(() => page.url(), WAIT).not.toBe(streetUrl);
+    const code = decodeURIComponent(page.url().split('/').pop()!);
+    await expect.poll(textOf(page.getByTestId('grid-details-code')), WAIT).toBe(code);
+    await expect.poll(textOf(page.getByTestId('grid-details')), WAIT).toContain('小微网格');
+    await shown(page.locator(`.ant-tree-node-selected [data-code="${code}"]`));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-3-grid-selected.png') });
+
+    // English is one click away, the antd components and the server's level names switch too
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang'), WAIT).toBe('en');
+    await expect.poll(textOf(page.locator('.console-header')), WAIT).toContain('Grid Governance Platform');
+    await expect.poll(textOf(page.locator('.console-header')), WAIT).toContain('soon');
+    await expect.poll(textOf(page.getByTestId('grid-details')), WAIT).toContain('Micro-grid');
+    await expect.poll(textOf(page.getByTestId('grid-details')), WAIT).toContain('Code');
+    await expect.poll(textOf(page.getByTestId('grid-legend')), WAIT).toContain('Residential');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-4-english.png') });
+
+    // a reload keeps the session, the language and the selected grid; measure a warm load of the page
+    start = performance.now();
+    await page.reload();
+    await page.locator('[data-testid=grid-tree] .tree-node').first().waitFor();
+    timings.push(['reload (cached assets) → first tree node', since(start)]);
+    await expect.poll(textOf(page.getByTestId('grid-details-code')), WAIT).toBe(code);
+    await expect.poll(textOf(page.getByTestId('grid-details')), WAIT).toContain('Micro-grid');
+
+    // signing out leads back to the login page, in English now
+    await page.getByTestId('sign-out').click();
+    await shown(page.getByRole('button', { name: 'Sign in' }));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a first visit with an empty cache loads the console within the printed time', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const visitor = await fresh.newPage();
+    // sign in through the API and hand the session to the page, so that only the page load is measured
+    const answer = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'admin', password: PASSWORD },
+      })
+    ).json<{ token: string; expiresAt: string; user: unknown }>();
+    const session = JSON.stringify({ expiresAt: answer.expiresAt, user: answer.user });
+    // page-side code as text: this file is compiled without the DOM library
+    await fresh.addInitScript(
+      `localStorage.setItem('gezhi.token', ${JSON.stringify(answer.token)}); localStorage.setItem('gezhi.session', ${JSON.stringify(session)});`,
+    );
+    const start = performance.now();
+    await visitor.goto(`${base}/console/grids`);
+    await visitor.locator('[data-testid=grid-tree] .tree-node').first().waitFor();
+    timings.push(['cold navigation → first tree node', since(start)]);
+    await expect
+      .poll(() => visitor.getByTestId('grid-map').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('idle');
+    timings.push(['cold navigation → map drawn', since(start)]);
+    const navigation = await visitor.evaluate<{ domContentLoaded: number; bytes: number }>(`(() => {
+      const entry = performance.getEntriesByType('navigation')[0];
+      const bytes = performance.getEntriesByType('resource').reduce((sum, r) => sum + (r.transferSize || 0), entry.transferSize);
+      return { domContentLoaded: Math.round(entry.domContentLoadedEventEnd), bytes };
+    })()`);
+    timings.push(['cold navigation: DOMContentLoaded (browser clock)', navigation.domContentLoaded]);
+    timings.push(['cold navigation: bytes transferred (kB)', Math.round(navigation.bytes / 1024)]);
+    await fresh.close();
+  });
+});

@@ -1,0 +1,80 @@
+import { lazy, Suspense } from 'react';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import type { Locale } from 'antd/es/locale';
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
+import { useTranslation } from 'react-i18next';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
+import { LoginPage } from './accounts/LoginPage';
+import { SessionProvider } from './accounts/session';
+import { ConsoleLayout } from './ui/ConsoleLayout';
+import { NotFound, WorkerAppSoon } from './ui/NotFound';
+import { RequireSession } from './ui/RequireSession';
+
+// the map page brings maplibre (~800 kB); the login page does not wait for it
+const GridsPage = lazy(() => import('./grids/GridsPage').then((module) => ({ default: module.GridsPage })));
+
+function PageLoading() {
+  return (
+    <div className="page-loading">
+      <Spin size="large" />
+    </div>
+  );
+}
+
+/**
+ * Addresses of the web app. The server answers index.html for every /console/… and /app/… address
+ * (src/web/static.ts), so each of them can be reloaded and shared.
+ */
+const router = createBrowserRouter([
+  { path: '/', element: <Navigate to="/console/grids" replace /> },
+  { path: '/console/login', element: <LoginPage /> },
+  {
+    path: '/console',
+    element: (
+      <RequireSession>
+        <ConsoleLayout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/console/grids" replace /> },
+      {
+        path: 'grids/:code?',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <GridsPage />
+          </Suspense>
+        ),
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+  { path: '/app/*', element: <WorkerAppSoon /> },
+  { path: '*', element: <NotFound /> },
+]);
+
+const ANTD_LOCALES: Record<string, Locale> = { 'zh-CN': zhCN, en: enUS };
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={ANTD_LOCALES[i18n.language] ?? zhCN}
+      theme={{
+        token: {
+          // government blue for actions; red stays the brand and means trouble (三色管理 red = bad)
+          colorPrimary: '#1f5fbf',
+          borderRadius: 6,
+          fontFamily:
+            "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif",
+        },
+      }}
+    >
+      <AntApp className="app-root">
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,106 @@
+import { Avatar, Button, Layout, Menu, Space, Tag, Tooltip, Typography } from 'antd';
+import {
+  ApartmentOutlined,
+  DashboardOutlined,
+  LogoutOutlined,
+  ProfileOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { MenuProps } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useSession } from '../accounts/session';
+import { LanguageSwitch } from './LanguageSwitch';
+import { Logo } from './Logo';
+
+/**
+ * The pages of the console. Pages still being built stay in the menu, disabled, so that people see what is
+ * coming and the layout does not change when they arrive.
+ */
+const PAGES: { key: string; path: string; icon: React.ReactNode; ready: boolean }[] = [
+  { key: 'grids', path: '/console/grids', icon: <ApartmentOutlined />, ready: true },
+  { key: 'dashboard', path: '/console/dashboard', icon: <DashboardOutlined />, ready: false },
+  { key: 'events', path: '/console/events', icon: <ProfileOutlined />, ready: false },
+  { key: 'people', path: '/console/people', icon: <TeamOutlined />, ready: false },
+];
+
+export function ConsoleLayout() {
+  const { t } = useTranslation();
+  const { user, signOut } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const current = PAGES.find((page) => location.pathname.startsWith(page.path))?.key ?? 'grids';
+
+  const items: MenuProps['items'] = PAGES.map((page) => ({
+    key: page.key,
+    icon: page.icon,
+    disabled: !page.ready,
+    label: page.ready ? (
+      t(`nav.${page.key}`)
+    ) : (
+      <Tooltip title={t('nav.comingSoon')} placement="bottom">
+        <span data-testid={`nav-${page.key}`}>
+          {t(`nav.${page.key}`)}
+          <span className="nav-soon">{t('nav.soon')}</span>
+        </span>
+      </Tooltip>
+    ),
+  }));
+
+  const roles = user?.roles ?? [];
+  return (
+    <Layout className="console">
+      <Layout.Header className="console-header">
+        <div className="console-brand" onClick={() => navigate('/console/grids')} role="link">
+          <Logo />
+          <span className="console-brand-name">{t('app.name')}</span>
+          <span className="console-brand-dot">·</span>
+          <span className="console-brand-subtitle">{t('app.subtitle')}</span>
+        </div>
+        <Menu
+          className="console-menu"
+          theme="dark"
+          mode="horizontal"
+          selectedKeys={[current]}
+          items={items}
+          onClick={({ key }) => {
+            const page = PAGES.find((p) => p.key === key);
+            if (page?.ready) navigate(page.path);
+          }}
+        />
+        <Space size={4} className="console-user">
+          <LanguageSwitch dark />
+          <div className="console-user-chip" data-testid="user-chip">
+            <Avatar size="small" icon={<UserOutlined />} style={{ background: '#c8102e' }} />
+            <Typography.Text className="console-user-name" data-testid="user-name">
+              {user?.displayName || user?.username}
+            </Typography.Text>
+            {roles.slice(0, 2).map((role) => (
+              <Tag key={role} color="gold" variant="filled" className="console-role">
+                {t(`roles.${role}`, { defaultValue: role })}
+              </Tag>
+            ))}
+            {roles.length > 2 ? <Tag>+{roles.length - 2}</Tag> : null}
+          </div>
+          <Tooltip title={t('header.signOut')}>
+            <Button
+              type="text"
+              icon={<LogoutOutlined />}
+              aria-label={t('header.signOut')}
+              data-testid="sign-out"
+              style={{ color: 'rgba(255,255,255,0.75)' }}
+              onClick={() => {
+                signOut('user');
+                navigate('/console/login', { replace: true });
+              }}
+            />
+          </Tooltip>
+        </Space>
+      </Layout.Header>
+      <Layout.Content className="console-content">
+        <Outlet />
+      </Layout.Content>
+    </Layout>
+  );
+}
