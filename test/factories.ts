@@ -72,3 +72,37 @@ export async function buildGrid(services: Services, overrides: GridOverrides = {
   await services.grids.refreshIndex();
   return { ...row!, path };
 }
+
+/** Password of every user made by buildUser unless a test chooses one. */
+export const TEST_PASSWORD = 'test-password-2026';
+
+export interface UserOverrides {
+  username?: string;
+  password?: string;
+  displayName?: string;
+  roles?: string[];
+  /** Grid codes; a non-admin user without grids gets a fresh street grid of its own. */
+  grids?: string[];
+}
+
+let userSequence = 0;
+
+/** A user created through the account service (so the password is hashed as in production), by the system actor. */
+export async function buildUser(services: Services, overrides: UserOverrides = {}) {
+  userSequence += 1;
+  const roles = overrides.roles ?? ['grid_worker'];
+  let gridCodes = overrides.grids;
+  if (gridCodes === undefined) gridCodes = roles.includes('admin') ? [] : [(await buildGrid(services)).code];
+  const password = overrides.password ?? TEST_PASSWORD;
+  const user = await services.accounts.createUser(
+    {
+      username: overrides.username ?? `user${userSequence}_${process.pid}`,
+      displayName: overrides.displayName,
+      password,
+      roles,
+      grids: gridCodes,
+    },
+    { userId: null, name: 'system' },
+  );
+  return { ...user, password };
+}

@@ -30,10 +30,9 @@ export function installAuth(app: App, resolve: TokenResolver): void {
     const header = request.headers.authorization;
     if (!header) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw errors.unauthenticated();
-    const user = await resolve(match[1]!);
-    if (!user) throw errors.unauthenticated();
-    request.user = user;
+    // A stale or malformed token leaves the request anonymous: public routes (login, locate) still answer,
+    // and every protected route refuses it with 401 through requireUser.
+    request.user = match ? await resolve(match[1]!) : null;
   });
 }
 

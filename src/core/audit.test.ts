@@ -143,6 +143,6 @@ describe('the audit log', () => {
         .json<{ errors: { field: string }[] }>()
         .errors.map((error) => error.field)
         .sort(),
-    ).toEqual(['querystring/from', 'querystring/pageSize']);
+    ).toEqual(['/querystring/from', '/querystring/pageSize']);
   });
 });

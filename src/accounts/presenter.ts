@@ -1,0 +1,58 @@
+import type { Static } from 'typebox';
+import type { AuthUser } from './auth.js';
+import { may, type Permission } from './roles.js';
+import type { MeResponse, SessionUser, User } from './schema.js';
+import type { Account } from './service.js';
+
+/** What each caller sees of a user. The password hash never leaves the service. */
+
+/** Every permission once; a Record so that a new Permission fails to compile until it is listed here. */
+const PERMISSION_LIST: Record<Permission, true> = {
+  'grid.read': true,
+  'grid.write': true,
+  'grid.import': true,
+  'user.manage': true,
+  'audit.read': true,
+  'settings.manage': true,
+};
+
+export function presentSessionUser(account: Account): SessionUser {
+  return {
+    id: account.id,
+    username: account.username,
+    displayName: account.displayName,
+    roles: account.roles,
+    grids: account.gridCodes,
+  };
+}
+
+export function presentMe(user: AuthUser): Static<typeof MeResponse> {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    roles: user.roles,
+    grids: user.gridCodes,
+    permissions: (Object.keys(PERMISSION_LIST) as Permission[]).filter((permission) =>
+      may(user.roles, permission),
+    ),
+  };
+}
+
+/** The administrator's view; a lock that has run out is shown as none. */
+export function presentUser(account: Account, now: Date): User {
+  const lockedUntil =
+    account.lockedUntil && account.lockedUntil > now ? account.lockedUntil.toISOString() : null;
+  return {
+    id: account.id,
+    username: account.username,
+    displayName: account.displayName,
+    roles: account.roles,
+    grids: account.gridCodes,
+    disabled: account.disabled,
+    failedAttempts: account.failedAttempts,
+    lockedUntil,
+    createdAt: account.createdAt.toISOString(),
+    updatedAt: account.updatedAt.toISOString(),
+  };
+}
