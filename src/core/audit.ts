@@ -1,4 +1,5 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
 
 /**
@@ -41,19 +42,19 @@ export interface AuditEntry {
 
 /** Write audit rows in the caller's transaction, so a failed command leaves no trace and a done one always does. */
 export async function recordAudit(executor: Executor, actor: Actor, at: Date, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  for (let i = 0; i < entries.length; i += 2000) {
-    await executor.insert(auditLog).values(
-      entries.slice(i, i + 2000).map((entry) => ({
-        at,
-        actorUserId: actor.userId,
-        actor: actor.name,
-        action: entry.action,
-        entity: entry.entity,
-        entityKey: entry.entityKey ?? null,
-        gridId: entry.gridId ?? null,
-        detail: entry.detail ?? {},
-      })),
-    );
+  // One jsonb parameter per batch: far cheaper to send and plan than thousands of bound parameters.
+  for (let i = 0; i < entries.length; i += 10_000) {
+    const batch = entries.slice(i, i + 10_000).map((entry) => ({
+      action: entry.action,
+      entity: entry.entity,
+      entity_key: entry.entityKey ?? null,
+      grid_id: entry.gridId ?? null,
+      detail: entry.detail ?? {},
+    }));
+    await executor.execute(sql`
+      insert into audit_log (at, actor_user_id, actor, action, entity, entity_key, grid_id, detail)
+      select ${at}, ${actor.userId}, ${actor.name}, r.action, r.entity, r.entity_key, r.grid_id, r.detail
+      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
+        as r(action text, entity text, entity_key text, grid_id int, detail jsonb)`);
   }
 }

@@ -159,13 +159,29 @@ export const gridRepository = {
     }
   },
 
-  /** Close the current boundary of each grid and open the new one. */
+  /**
+   * Close the current boundary of each grid and open the new one. `fresh` grids were inserted in this transaction:
+   * they have no boundary to close and already carry a revision newer than any reader has seen.
+   */
   async replaceBoundaries(
     executor: Executor,
-    rows: { gridId: number; geometry: GridGeometry; bbox: [number, number, number, number]; areaSquareMetres: number; validFrom: Date }[],
+    rows: { gridId: number; geometry: GridGeometry; bbox: [number, number, number, number]; areaSquareMetres: number; validFrom: Date; fresh: boolean }[],
   ): Promise<void> {
-    for (let i = 0; i < rows.length; i += 2000) {
-      const batch = rows.slice(i, i + 2000).map((row) => ({
+    const existing = rows.filter((row) => !row.fresh);
+    for (let i = 0; i < existing.length; i += 5000) {
+      const batch = existing.slice(i, i + 5000);
+      const gridIds = batch.map((row) => row.gridId);
+      const validFrom = batch.map((row) => row.validFrom.toISOString());
+      await executor.execute(sql`
+        update grid_boundaries b set valid_to = greatest(r.valid_from, b.valid_from)
+        from unnest(${sql.param(gridIds)}::int[], ${sql.param(validFrom)}::timestamptz[]) as r(grid_id, valid_from)
+        where b.grid_id = r.grid_id and b.valid_to is null`);
+      await executor.execute(
+        sql`update grids set revision = nextval('grid_revision') where id = any(${sql.param(gridIds)}::int[])`,
+      );
+    }
+    for (let i = 0; i < rows.length; i += 5000) {
+      const batch = rows.slice(i, i + 5000).map((row) => ({
         grid_id: row.gridId,
         geometry: row.geometry,
         min_lng: row.bbox[0],
@@ -175,19 +191,11 @@ export const gridRepository = {
         area_m2: row.areaSquareMetres,
         valid_from: row.validFrom.toISOString(),
       }));
-      const json = asJson(batch);
-      await executor.execute(sql`
-        update grid_boundaries b set valid_to = greatest(r.valid_from, b.valid_from)
-        from jsonb_to_recordset(${json}::jsonb) as r(grid_id int, valid_from timestamptz)
-        where b.grid_id = r.grid_id and b.valid_to is null`);
       await executor.execute(sql`
         insert into grid_boundaries (grid_id, geometry, min_lng, min_lat, max_lng, max_lat, area_m2, valid_from)
         select r.grid_id, r.geometry, r.min_lng, r.min_lat, r.max_lng, r.max_lat, r.area_m2, r.valid_from
-        from jsonb_to_recordset(${json}::jsonb)
+        from jsonb_to_recordset(${asJson(batch)}::jsonb)
           as r(grid_id int, geometry jsonb, min_lng float8, min_lat float8, max_lng float8, max_lat float8, area_m2 float8, valid_from timestamptz)`);
-      await executor.execute(sql`
-        update grids set revision = nextval('grid_revision')
-        where id in (select (value->>'grid_id')::int from jsonb_array_elements(${json}::jsonb))`);
     }
   },
 

@@ -675,15 +675,18 @@ export class GridService {
       );
       const moved = changed.filter((item) => item.existing!.parentCode !== item.parentCode);
       await gridRepository.setPaths(tx, [...fresh, ...moved].map((item) => ids.get(item.code)!));
-      for (const item of fresh) audit.push({ action: 'grid.create', entity: 'grid', entityKey: item.code, gridId: ids.get(item.code), detail: { name: item.name, level: item.level, parentCode: item.parentCode } });
+      for (const item of fresh) audit.push({ action: 'grid.create', entity: 'grid', entityKey: item.code, gridId: ids.get(item.code), detail: { name: item.name, level: item.level, parentCode: item.parentCode, boundary: item.geometry ? validFrom.toISOString() : null } });
       for (const item of changed) audit.push({ action: 'grid.update', entity: 'grid', entityKey: item.code, gridId: item.existing!.id, detail: { name: item.name, level: item.level, parentCode: item.parentCode, gridType: item.gridType } });
     }
     const boundaries = planned.filter((item) => item.geometryChanged && item.geometry);
     await gridRepository.replaceBoundaries(
       tx,
-      boundaries.map((item) => ({ gridId: ids.get(item.code)!, geometry: item.geometry!, bbox: bboxOf(item.geometry!), areaSquareMetres: areaSquareMetres(item.geometry!), validFrom })),
+      boundaries.map((item) => ({ gridId: ids.get(item.code)!, geometry: item.geometry!, bbox: bboxOf(item.geometry!), areaSquareMetres: areaSquareMetres(item.geometry!), validFrom, fresh: !item.existing })),
     );
-    for (const item of boundaries) audit.push({ action: 'grid.boundary', entity: 'grid', entityKey: item.code, gridId: ids.get(item.code), detail: { validFrom: validFrom.toISOString() } });
+    // a new grid's boundary is part of its grid.create entry; a changed boundary of an existing grid has its own
+    for (const item of boundaries) {
+      if (item.existing) audit.push({ action: 'grid.boundary', entity: 'grid', entityKey: item.code, gridId: item.existing.id, detail: { validFrom: validFrom.toISOString() } });
+    }
 
     for (const item of planned) {
       if (!item.existing) result.created += 1;

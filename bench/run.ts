@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: every benchmark, each printed as a table with the command that made it.
+ *
+ *   npm run bench                      # PGlite only
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   # PostgreSQL too
+ *
+ * Figures on a shared 2-core machine are noisy: read them as ratios within one run, and prefer the CPU-time
+ * columns where they are given.
+ */
+import { generateDemoStreet } from '../src/demo/street.js';
+import type { IndexEntry } from '../src/grids/locate.js';
+import { runGridImportBench } from './grid-import.js';
+import { presentImportBench, runImportBench } from './import.js';
+import { runLocateBench } from './locate.js';
+import { printTable, progress } from './util.js';
+
+const command = process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… npm run bench' : 'npm run bench';
+
+/** The demo street as index entries, the way the server's index holds it. */
+function demoStreetEntries(): IndexEntry[] {
+  const { collection } = generateDemoStreet();
+  const ids = new Map(collection.features.map((feature, i) => [feature.properties.code, i + 1]));
+  const depth = new Map<string, number>();
+  return collection.features.map((feature) => {
+    const parent = feature.properties.parentCode ?? null;
+    const d = parent === null ? 0 : depth.get(parent)! + 1;
+    depth.set(feature.properties.code, d);
+    return {
+      id: ids.get(feature.properties.code)!,
+      code: feature.properties.code,
+      name: feature.properties.name,
+      level: feature.properties.level,
+      parentId: parent === null ? null : ids.get(parent)!,
+      depth: d,
+      geometry: feature.geometry,
+    };
+  });
+}
+
+progress('locate');
+printTable('Locate (in-memory index, one core)', await runLocateBench([{ name: 'demo street (217 grids)', entries: demoStreetEntries() }]), command);
+
+progress('GeoJSON import through the API');
+printTable('GeoJSON import through POST /api/grids/import', await runGridImportBench(20_000), command);
+
+progress('statistical division import');
+printTable('Statistical division import (whole country)', presentImportBench(await runImportBench()), command);
