@@ -10,6 +10,7 @@ import { loadConfig } from '../src/core/config.js';
 import { migrate, openDatabase } from '../src/core/db.js';
 import { systemActor } from '../src/core/audit.js';
 import type { GridFeature } from '../src/grids/service.js';
+import { freshPostgres } from './import.js';
 import { syntheticCity } from './synthetic-city.js';
 import { formatDuration, formatNumber, printTable, progress, type Row } from './util.js';
 
@@ -31,11 +32,9 @@ export async function runGridImportBench(microGrids = 20_000): Promise<Row[]> {
   const rows: Row[] = [];
   for (const engine of process.env.BENCH_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
     progress(`${engine}: opening a fresh database`);
-    const database =
-      engine === 'pglite' ? await openDatabase({}) : await openDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL });
-    if (engine === 'postgres') {
-      await database.db.execute('drop schema public cascade; create schema public; drop schema if exists drizzle cascade' as never);
-    }
+    // PostgreSQL: a new database of its own, dropped afterwards — never the one the URL names
+    const fresh = engine === 'postgres' ? await freshPostgres(process.env.BENCH_DATABASE_URL!) : undefined;
+    const database = fresh ? fresh.database : await openDatabase({});
     await migrate(database);
     const { app, services } = await buildApp({ config: { ...loadConfig({}), logLevel: 'silent' }, database });
     await services.accounts.createUser({ username: 'bench', password: 'bench-password', roles: ['admin'], grids: [] }, systemActor);
@@ -55,7 +54,8 @@ export async function runGridImportBench(microGrids = 20_000): Promise<Row[]> {
     const ms = performance.now() - started;
     rows.push({ engine, step: 'export', features: features.length, time: formatDuration(ms), 'features/s': Math.round(features.length / (ms / 1000)), result: `${formatNumber(exported.body.length / 1e6, 1)} MB` });
     await app.close();
-    await database.close();
+    if (fresh) await fresh.drop();
+    else await database.close();
   }
   return rows;
 }

@@ -134,7 +134,7 @@ function spreadEvenly(parents: string[], count: number, digits: number): Array<[
   return children;
 }
 
-async function freshPostgres(url: string): Promise<{ database: Database; drop: () => Promise<void> }> {
+export async function freshPostgres(url: string): Promise<{ database: Database; drop: () => Promise<void> }> {
   const name = `gezhi_bench_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
