@@ -30,29 +30,58 @@ export async function runGridImportBench(microGrids = 20_000): Promise<Row[]> {
   }));
   const payload = JSON.stringify({ type: 'FeatureCollection', features });
   const rows: Row[] = [];
-  for (const engine of process.env.BENCH_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
+  for (const engine of process.env.BENCH_DATABASE_URL
+    ? (['pglite', 'postgres'] as const)
+    : (['pglite'] as const)) {
     progress(`${engine}: opening a fresh database`);
     // PostgreSQL: a new database of its own, dropped afterwards — never the one the URL names
     const fresh = engine === 'postgres' ? await freshPostgres(process.env.BENCH_DATABASE_URL!) : undefined;
     const database = fresh ? fresh.database : await openDatabase({});
     await migrate(database);
     const { app, services } = await buildApp({ config: { ...loadConfig({}), logLevel: 'silent' }, database });
-    await services.accounts.createUser({ username: 'bench', password: 'bench-password', roles: ['admin'], grids: [] }, systemActor);
-    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench', password: 'bench-password' } });
-    const headers = { authorization: `Bearer ${login.json<{ token: string }>().token}`, 'content-type': 'application/json' };
+    await services.accounts.createUser(
+      { username: 'bench', password: 'bench-password', roles: ['admin'], grids: [] },
+      systemActor,
+    );
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'bench', password: 'bench-password' },
+    });
+    const headers = {
+      authorization: `Bearer ${login.json<{ token: string }>().token}`,
+      'content-type': 'application/json',
+    };
     for (const run of ['first import', 're-import (unchanged)']) {
-      progress(`${engine}: ${run} of ${formatNumber(features.length)} features (${formatNumber(payload.length / 1e6, 1)} MB)`);
+      progress(
+        `${engine}: ${run} of ${formatNumber(features.length)} features (${formatNumber(payload.length / 1e6, 1)} MB)`,
+      );
       const started = performance.now();
       const response = await app.inject({ method: 'POST', url: '/api/grids/import', headers, payload });
       const ms = performance.now() - started;
-      if (response.statusCode !== 200) throw new Error(`import failed: ${response.statusCode} ${response.body.slice(0, 500)}`);
-      rows.push({ engine, step: run, features: features.length, time: formatDuration(ms), 'features/s': Math.round(features.length / (ms / 1000)), result: response.body });
+      if (response.statusCode !== 200)
+        throw new Error(`import failed: ${response.statusCode} ${response.body.slice(0, 500)}`);
+      rows.push({
+        engine,
+        step: run,
+        features: features.length,
+        time: formatDuration(ms),
+        'features/s': Math.round(features.length / (ms / 1000)),
+        result: response.body,
+      });
     }
     progress(`${engine}: export`);
     const started = performance.now();
     const exported = await app.inject({ url: '/api/grids/export?format=geojson', headers });
     const ms = performance.now() - started;
-    rows.push({ engine, step: 'export', features: features.length, time: formatDuration(ms), 'features/s': Math.round(features.length / (ms / 1000)), result: `${formatNumber(exported.body.length / 1e6, 1)} MB` });
+    rows.push({
+      engine,
+      step: 'export',
+      features: features.length,
+      time: formatDuration(ms),
+      'features/s': Math.round(features.length / (ms / 1000)),
+      result: `${formatNumber(exported.body.length / 1e6, 1)} MB`,
+    });
     await app.close();
     if (fresh) await fresh.drop();
     else await database.close();

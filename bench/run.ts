@@ -38,10 +38,18 @@ function demoStreetEntries(): IndexEntry[] {
 }
 
 progress('locate');
-printTable('Locate (in-memory index, one core)', await runLocateBench([{ name: 'demo street (217 grids)', entries: demoStreetEntries() }]), command);
+printTable(
+  'Locate (in-memory index, one core)',
+  await runLocateBench([{ name: 'demo street', entries: demoStreetEntries() }]),
+  command,
+);
 
 progress('GeoJSON import through the API');
 printTable('GeoJSON import through POST /api/grids/import', await runGridImportBench(20_000), command);
 
 progress('statistical division import');
-printTable('Statistical division import (whole country)', presentImportBench(await runImportBench()), command);
+printTable(
+  'Statistical division import (whole country, one transaction)',
+  presentImportBench(await runImportBench({ databaseUrl: process.env.BENCH_DATABASE_URL || undefined })),
+  command,
+);

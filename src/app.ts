@@ -33,7 +33,13 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   const policy = options.policy ?? defaultPolicy;
   const grids = new GridService({ database: options.database, clock, policy });
   await grids.startIndex();
-  const accounts = new AccountService({ db: options.database.db, clock, policy, config: options.config, grids });
+  const accounts = new AccountService({
+    db: options.database.db,
+    clock,
+    policy,
+    config: options.config,
+    grids,
+  });
   return { config: options.config, database: options.database, clock, policy, grids, accounts };
 }
 

@@ -14,7 +14,11 @@ const fixtures = path.join(root, 'test/fixtures/divisions');
 async function target(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gezhi-cli-'));
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) return { env: { DATA_DIR: dataDir }, cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  if (!url)
+    return {
+      env: { DATA_DIR: dataDir },
+      cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   const name = `gezhi_tcli_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -38,7 +42,11 @@ describe('the gezhi command', () => {
   it('imports the division excerpt, exits by itself, and a second run changes nothing', async () => {
     const { env, cleanup } = await target();
     try {
-      const options = { cwd: root, env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL ?? '' }, timeout: 120_000 };
+      const options = {
+        cwd: root,
+        env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL ?? '' },
+        timeout: 120_000,
+      };
       const first = await run(process.execPath, ['bin/gezhi.mjs', 'import-divisions', fixtures], options);
       expect(first.stdout).toMatch(/created\D+50\b/);
       const second = await run(process.execPath, ['bin/gezhi.mjs', 'import-divisions', fixtures], options);

@@ -7,19 +7,30 @@ import { M111, PASSWORD, createRoleUsers, importSmallMap } from './grid-fixtures
 /** Row counts of every table: a refused request must leave all of them as they were. */
 async function snapshot(t: TestApp): Promise<Record<string, number>> {
   const tables = rowsOf<{ tablename: string }>(
-    await t.database.db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by tablename`),
+    await t.database.db.execute(
+      sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
+    ),
   ).map((row) => row.tablename);
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const [row] = rowsOf<{ n: number }>(await t.database.db.execute(sql.raw(`select count(*)::int as n from "${table}"`)));
+    const [row] = rowsOf<{ n: number }>(
+      await t.database.db.execute(sql.raw(`select count(*)::int as n from "${table}"`)),
+    );
     counts[table] = row!.n;
   }
-  const [revision] = rowsOf<{ r: number }>(await t.database.db.execute(sql`select coalesce(max(revision), 0)::int as r from grids`));
+  const [revision] = rowsOf<{ r: number }>(
+    await t.database.db.execute(sql`select coalesce(max(revision), 0)::int as r from grids`),
+  );
   counts['grids.revision'] = revision!.r;
   return counts;
 }
 
-const WRONG_BODIES: unknown[] = [{ definitely: 'wrong' }, [], 'not an object', { code: 42, name: null, points: 'x' }];
+const WRONG_BODIES: unknown[] = [
+  { definitely: 'wrong' },
+  [],
+  'not an object',
+  { code: 42, name: null, points: 'x' },
+];
 
 describe('bad input to every endpoint that writes', () => {
   let t: TestApp;
@@ -38,10 +49,7 @@ describe('bad input to every endpoint that writes', () => {
     for (const [template, methods] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         if (!['post', 'put', 'patch'].includes(method) || !operation.requestBody) continue;
-        const url = template
-          .replace('{code}', M111)
-          .replace('{id}', '2')
-          .replace('{key}', 'microGrid');
+        const url = template.replace('{code}', M111).replace('{id}', '2').replace('{key}', 'microGrid');
         operations.push({ method: method.toUpperCase(), url });
       }
     }
@@ -51,7 +59,13 @@ describe('bad input to every endpoint that writes', () => {
   it('finds the writing endpoints in the OpenAPI document', () => {
     const urls = operations.map((operation) => `${operation.method} ${operation.url}`);
     expect(urls).toEqual(
-      expect.arrayContaining(['POST /api/grids', 'POST /api/grids/import', 'POST /api/users', 'POST /api/auth/login', `PUT /api/grids/${M111}/boundary`]),
+      expect.arrayContaining([
+        'POST /api/grids',
+        'POST /api/grids/import',
+        'POST /api/users',
+        'POST /api/auth/login',
+        `PUT /api/grids/${M111}/boundary`,
+      ]),
     );
   });
 

@@ -75,8 +75,14 @@ export const ROLE_USERS: { username: string; roles: Role[]; grids: string[] }[] 
 ];
 
 /** Creates the role users; the grids they are bound to must exist (the admin needs none). */
-export async function createRoleUsers(services: Services, only?: (user: (typeof ROLE_USERS)[number]) => boolean): Promise<void> {
+export async function createRoleUsers(
+  services: Services,
+  only?: (user: (typeof ROLE_USERS)[number]) => boolean,
+): Promise<void> {
   for (const user of ROLE_USERS.filter(only ?? (() => true))) {
-    await services.accounts.createUser({ ...user, displayName: user.username, password: PASSWORD }, systemActor);
+    await services.accounts.createUser(
+      { ...user, displayName: user.username, password: PASSWORD },
+      systemActor,
+    );
   }
 }

@@ -62,10 +62,17 @@ export interface TestApp {
 }
 
 /** The real server on a fresh database; requests go through app.inject(). */
-export async function buildTestApp(options: { clock?: Clock; policy?: Policy; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: { clock?: Clock; policy?: Policy; config?: Partial<Config> } = {},
+): Promise<TestApp> {
   const database = await freshDatabase();
   const config = testConfig(options.config);
-  const { app, services } = await buildApp({ config, database, clock: options.clock, policy: options.policy });
+  const { app, services } = await buildApp({
+    config,
+    database,
+    clock: options.clock,
+    policy: options.policy,
+  });
   await app.ready();
   return {
     app,
@@ -98,8 +105,17 @@ export async function buildTestServices(options: { clock?: Clock; policy?: Polic
 }
 
 /** Log in through the API and give the Authorization header for later requests. */
-export async function login(app: App, username: string, password: string): Promise<{ authorization: string }> {
-  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-  if (response.statusCode !== 200) throw new Error(`login of ${username} failed: ${response.statusCode} ${response.body}`);
+export async function login(
+  app: App,
+  username: string,
+  password: string,
+): Promise<{ authorization: string }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username, password },
+  });
+  if (response.statusCode !== 200)
+    throw new Error(`login of ${username} failed: ${response.statusCode} ${response.body}`);
   return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
 }

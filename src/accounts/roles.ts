@@ -31,10 +31,19 @@ export function isRole(value: string): value is Role {
 }
 
 /** Actions that are guarded by role; where is always guarded by the data scope as well. */
-export type Permission = 'grid.read' | 'grid.write' | 'grid.import' | 'user.manage' | 'audit.read' | 'settings.manage';
+export type Permission =
+  'grid.read' | 'grid.write' | 'grid.import' | 'user.manage' | 'audit.read' | 'settings.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
-  'grid.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker', 'department'],
+  'grid.read': [
+    'admin',
+    'district',
+    'command_centre',
+    'area_leader',
+    'grid_leader',
+    'grid_worker',
+    'department',
+  ],
   'grid.write': ['admin', 'district', 'command_centre'],
   'grid.import': ['admin', 'district', 'command_centre'],
   'user.manage': ['admin'],

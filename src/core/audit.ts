@@ -41,7 +41,12 @@ export interface AuditEntry {
 }
 
 /** Write audit rows in the caller's transaction, so a failed command leaves no trace and a done one always does. */
-export async function recordAudit(executor: Executor, actor: Actor, at: Date, entries: AuditEntry[]): Promise<void> {
+export async function recordAudit(
+  executor: Executor,
+  actor: Actor,
+  at: Date,
+  entries: AuditEntry[],
+): Promise<void> {
   // One jsonb parameter per batch: far cheaper to send and plan than thousands of bound parameters.
   for (let i = 0; i < entries.length; i += 10_000) {
     const batch = entries.slice(i, i + 10_000).map((entry) => ({

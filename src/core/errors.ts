@@ -82,9 +82,16 @@ export const errors = {
     return new AppError(422, code, zh, en, problems);
   },
   notFound(what: { zh: string; en: string }, key: string): AppError {
-    return new AppError(404, 'not_found', `${what.zh}「${key}」不存在`, `${what.en} "${key}" was not found`, undefined, {
-      key,
-    });
+    return new AppError(
+      404,
+      'not_found',
+      `${what.zh}「${key}」不存在`,
+      `${what.en} "${key}" was not found`,
+      undefined,
+      {
+        key,
+      },
+    );
   },
   unauthenticated(): AppError {
     return new AppError(401, 'unauthenticated', '请先登录', 'Please sign in first');
@@ -132,7 +139,11 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
     case PG.uniqueViolation:
       return errors.conflict('duplicate', '记录已存在', 'A record with the same key already exists');
     case PG.foreignKeyViolation:
-      return errors.conflict('reference', '引用的记录不存在或仍被引用', 'A referenced record is missing or still in use');
+      return errors.conflict(
+        'reference',
+        '引用的记录不存在或仍被引用',
+        'A referenced record is missing or still in use',
+      );
     case PG.checkViolation:
     case PG.notNullViolation:
     case PG.invalidTextRepresentation:

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
@@ -122,7 +127,8 @@ export async function createHttpServer(options: HttpOptions = {}): Promise<App> 
       openapi: '3.1.0',
       info: {
         title: 'gezhi 格治 API',
-        description: '网格化治理平台 HTTP API — community grid-governance platform. Errors are application/problem+json.',
+        description:
+          '网格化治理平台 HTTP API — community grid-governance platform. Errors are application/problem+json.',
         version: '0.1.0',
       },
       components: {
@@ -172,7 +178,10 @@ export async function createHttpServer(options: HttpOptions = {}): Promise<App> 
         problem = new AppError(500, 'internal', '服务器内部错误', 'Internal server error');
       }
     }
-    void reply.status(problem.status).type('application/problem+json; charset=utf-8').send(problem.toProblem());
+    void reply
+      .status(problem.status)
+      .type('application/problem+json; charset=utf-8')
+      .send(problem.toProblem());
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -4,8 +4,13 @@ import type { App } from './http.js';
 
 const Health = Type.Object({
   status: Type.Literal('ok'),
-  database: Type.Object({ engine: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]), version: Type.String() }),
-  grids: Type.Object({ indexed: Type.Integer({ description: 'grids with a boundary in the spatial index' }) }),
+  database: Type.Object({
+    engine: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+    version: Type.String(),
+  }),
+  grids: Type.Object({
+    indexed: Type.Integer({ description: 'grids with a boundary in the spatial index' }),
+  }),
 });
 
 export async function systemRoutes(app: App, services: Services): Promise<void> {

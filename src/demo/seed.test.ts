@@ -17,7 +17,9 @@ describe('the demo street seed', () => {
     const first = await seedDemo(t.services, { password: PASSWORD });
     expect(first.created).toBe(true);
     const levels = rowsOf<{ level: string; n: number }>(
-      await t.database.db.execute(sql`select level, count(*)::int as n from grids group by level order by level`),
+      await t.database.db.execute(
+        sql`select level, count(*)::int as n from grids group by level order by level`,
+      ),
     );
     expect(Object.fromEntries(levels.map((row) => [row.level, row.n]))).toEqual({
       district: 1,
@@ -52,12 +54,20 @@ describe('the demo street seed', () => {
 
   it('places every building of the demo street in its own micro-grid', async () => {
     const buildings = rowsOf<{ lng: number; lat: number; code: string }>(
-      await t.database.db.execute(sql`select b.lng, b.lat, g.code from buildings b join grids g on g.id = b.grid_id`),
+      await t.database.db.execute(
+        sql`select b.lng, b.lat, g.code from buildings b join grids g on g.id = b.grid_id`,
+      ),
     );
     for (const building of buildings) {
       const chain = t.services.grids.locate(building.lng, building.lat);
       expect(chain.at(-1)?.code).toBe(building.code);
-      expect(chain.map((entry) => entry.level)).toEqual(['district', 'street', 'area', 'community', 'microGrid']);
+      expect(chain.map((entry) => entry.level)).toEqual([
+        'district',
+        'street',
+        'area',
+        'community',
+        'microGrid',
+      ]);
     }
   });
 });

@@ -37,7 +37,8 @@ export function unitGridCode(county: string, street: string, community: string, 
   if (!/^\d{6}$/.test(county) || !/^\d{3}$/.test(street) || !/^\d{3}$/.test(community)) {
     throw new Error('county must have 6 digits, street and community 3 digits each');
   }
-  if (!Number.isInteger(sequence) || sequence < 1 || sequence > 999) throw new Error('sequence must be 1–999');
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence > 999)
+    throw new Error('sequence must be 1–999');
   return `${county}${street}${community}${String(sequence).padStart(3, '0')}`;
 }
 

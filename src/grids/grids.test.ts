@@ -61,10 +61,16 @@ describe('the grid map through the API', () => {
   describe('the tree', () => {
     it('lists the top grids, then the children of a grid with counts, paginated', async () => {
       const top = await t.app.inject({ url: '/api/grids', headers: admin });
-      expect(top.json()).toMatchObject({ total: 1, items: [{ code: D, childCount: 2, depth: 0, level: 'district' }] });
+      expect(top.json()).toMatchObject({
+        total: 1,
+        items: [{ code: D, childCount: 2, depth: 0, level: 'district' }],
+      });
       const children = await t.app.inject({ url: `/api/grids?parent=${S1}`, headers: admin });
       expect(children.statusCode).toBe(200);
-      const body = children.json<{ items: { code: string; parentCode: string; levelName: { zh: string } }[]; total: number }>();
+      const body = children.json<{
+        items: { code: string; parentCode: string; levelName: { zh: string } }[];
+        total: number;
+      }>();
       expect(body.total).toBe(2);
       expect(body.items.map((item) => item.code)).toEqual([A11, A12]);
       expect(body.items[0]).toMatchObject({ parentCode: S1, levelName: { zh: '片区' }, hasBoundary: true });
@@ -75,7 +81,11 @@ describe('the grid map through the API', () => {
     it('gives a grid with its ancestors and keeps depth and path right at any depth', async () => {
       const response = await t.app.inject({ url: `/api/grids/${M112}`, headers: admin });
       expect(response.statusCode).toBe(200);
-      const body = response.json<{ ancestors: { code: string }[]; depth: number; boundary: { validFrom: string } }>();
+      const body = response.json<{
+        ancestors: { code: string }[];
+        depth: number;
+        boundary: { validFrom: string };
+      }>();
       expect(body.ancestors.map((a) => a.code)).toEqual([D, S1, A11]);
       expect(body.depth).toBe(3);
       expect(body.boundary.validFrom).toMatch(/^\d{4}-/);
@@ -86,7 +96,13 @@ describe('the grid map through the API', () => {
         method: 'POST',
         url: '/api/grids',
         headers: admin,
-        payload: { code: `${A12}001`, name: '东片区一号单元', level: 'community', parentCode: A12, geometry: rect(121.45, 31.3, 121.5, 31.32) },
+        payload: {
+          code: `${A12}001`,
+          name: '东片区一号单元',
+          level: 'community',
+          parentCode: A12,
+          geometry: rect(121.45, 31.3, 121.5, 31.32),
+        },
       });
       expect(ok.statusCode, ok.body).toBe(201);
       expect(ok.json()).toMatchObject({ code: `${A12}001`, depth: 3, parentCode: A12, hasBoundary: true });
@@ -97,7 +113,10 @@ describe('the grid map through the API', () => {
         payload: { code: `${A12}002`, name: 'x', level: 'street', parentCode: A12 },
       });
       expect(bad.statusCode).toBe(422);
-      expect(bad.json<Problem>().errors?.[0]).toMatchObject({ field: '/features/0/properties/level', grids: [`${A12}002`, A12] });
+      expect(bad.json<Problem>().errors?.[0]).toMatchObject({
+        field: '/features/0/properties/level',
+        grids: [`${A12}002`, A12],
+      });
       const duplicate = await t.app.inject({
         method: 'POST',
         url: '/api/grids',
@@ -109,13 +128,27 @@ describe('the grid map through the API', () => {
   });
 
   describe('validation names the offending grids and writes nothing', () => {
-    const cases: { name: string; features: ReturnType<typeof smallMap>; field: string; grids: string[]; zh: RegExp }[] = [
+    const cases: {
+      name: string;
+      features: ReturnType<typeof smallMap>;
+      field: string;
+      grids: string[];
+      zh: RegExp;
+    }[] = [
       {
         name: 'a self-intersecting polygon',
         features: [
           feature(`${A12}010`, 'community', A12, {
             type: 'Polygon',
-            coordinates: [[[121.46, 31.36], [121.48, 31.38], [121.48, 31.36], [121.46, 31.38], [121.46, 31.36]]],
+            coordinates: [
+              [
+                [121.46, 31.36],
+                [121.48, 31.38],
+                [121.48, 31.36],
+                [121.46, 31.38],
+                [121.46, 31.36],
+              ],
+            ],
           }),
         ],
         field: '/features/0/geometry',
@@ -127,7 +160,14 @@ describe('the grid map through the API', () => {
         features: [
           feature(`${A12}011`, 'community', A12, {
             type: 'Polygon',
-            coordinates: [[[121.46, 31.36], [121.48, 31.36], [121.48, 31.38], [121.46, 31.38]]],
+            coordinates: [
+              [
+                [121.46, 31.36],
+                [121.48, 31.36],
+                [121.48, 31.38],
+                [121.46, 31.38],
+              ],
+            ],
           }),
         ],
         field: '/features/0/geometry',
@@ -177,7 +217,13 @@ describe('the grid map through the API', () => {
           method: 'POST',
           url: '/api/grids/import',
           headers: admin,
-          payload: { type: 'FeatureCollection', features: [...testCase.features, feature(`${A12}050`, 'community', A12, rect(121.45, 31.38, 121.46, 31.39))] },
+          payload: {
+            type: 'FeatureCollection',
+            features: [
+              ...testCase.features,
+              feature(`${A12}050`, 'community', A12, rect(121.45, 31.38, 121.46, 31.39)),
+            ],
+          },
         });
         expect(response.statusCode, response.body).toBe(422);
         expect(response.headers['content-type']).toContain('application/problem+json');
@@ -197,13 +243,26 @@ describe('the grid map through the API', () => {
       // a notch of 0.00001° × 0.00001° ≈ 1 m² poking into the southern sibling
       const geometry = {
         type: 'Polygon' as const,
-        coordinates: [[[121.4, 31.35 - 0.00001], [121.40001, 31.35 - 0.00001], [121.40001, 31.35], [121.45, 31.35], [121.45, 31.4], [121.4, 31.4], [121.4, 31.35 - 0.00001]]],
+        coordinates: [
+          [
+            [121.4, 31.35 - 0.00001],
+            [121.40001, 31.35 - 0.00001],
+            [121.40001, 31.35],
+            [121.45, 31.35],
+            [121.45, 31.4],
+            [121.4, 31.4],
+            [121.4, 31.35 - 0.00001],
+          ],
+        ],
       };
       const response = await t.app.inject({
         method: 'POST',
         url: '/api/grids/import',
         headers: admin,
-        payload: { type: 'FeatureCollection', features: [{ ...feature(M112, 'microGrid', A11, null), geometry }] },
+        payload: {
+          type: 'FeatureCollection',
+          features: [{ ...feature(M112, 'microGrid', A11, null), geometry }],
+        },
       });
       expect(response.statusCode, response.body).toBe(200);
       expect(response.json()).toEqual({ created: 0, updated: 1, unchanged: 0 });
@@ -216,7 +275,10 @@ describe('the grid map through the API', () => {
         method: 'POST',
         url: '/api/grids/import',
         headers: admin,
-        payload: { type: 'FeatureCollection', features: [{ ...feature(M112, 'microGrid', A11, null), geometry: deeper }] },
+        payload: {
+          type: 'FeatureCollection',
+          features: [{ ...feature(M112, 'microGrid', A11, null), geometry: deeper }],
+        },
       });
       expect(refused.statusCode, refused.body).toBe(422);
       // put it back
@@ -224,7 +286,10 @@ describe('the grid map through the API', () => {
         method: 'POST',
         url: '/api/grids/import',
         headers: admin,
-        payload: { type: 'FeatureCollection', features: [feature(M112, 'microGrid', A11, rect(121.4, 31.35, 121.45, 31.4))] },
+        payload: {
+          type: 'FeatureCollection',
+          features: [feature(M112, 'microGrid', A11, rect(121.4, 31.35, 121.45, 31.4))],
+        },
       });
     });
 
@@ -238,7 +303,9 @@ describe('the grid map through the API', () => {
       });
       expect(response.statusCode).toBe(400);
       const fields = response.json<Problem>().errors!.map((error) => error.field);
-      expect(fields, JSON.stringify(response.json())).toEqual(expect.arrayContaining(['/body/code', '/body/name', '/body/level', '/body/extra']));
+      expect(fields, JSON.stringify(response.json())).toEqual(
+        expect.arrayContaining(['/body/code', '/body/name', '/body/level', '/body/extra']),
+      );
       expect(await counts(t)).toEqual(before);
     });
   });
@@ -247,7 +314,9 @@ describe('the grid map through the API', () => {
     const locate = async (lng: number, lat: number) => {
       const response = await t.app.inject({ url: `/api/grids/locate?lng=${lng}&lat=${lat}` });
       expect(response.statusCode).toBe(200);
-      return response.json<{ grids: { code: string; name: string; level: string }[] }>().grids.map((g) => g.code);
+      return response
+        .json<{ grids: { code: string; name: string; level: string }[] }>()
+        .grids.map((g) => g.code);
     };
 
     it('answers the chain from the top level down, at every level', async () => {
@@ -280,7 +349,13 @@ describe('the grid map through the API', () => {
       const response = await t.app.inject({
         method: 'POST',
         url: '/api/grids/locate',
-        payload: { points: [[121.42, 31.32], [120, 30], [121.52, 31.32]] },
+        payload: {
+          points: [
+            [121.42, 31.32],
+            [120, 30],
+            [121.52, 31.32],
+          ],
+        },
       });
       expect(response.statusCode).toBe(200);
       const results = response.json<{ results: { grids: { code: string }[] }[] }>().results;
@@ -299,7 +374,11 @@ describe('the grid map through the API', () => {
         expect(response.statusCode, query).toBe(400);
         expect(response.json<Problem>().code).toBe('invalid');
       }
-      const badBatch = await t.app.inject({ method: 'POST', url: '/api/grids/locate', payload: { points: [[121.4]] } });
+      const badBatch = await t.app.inject({
+        method: 'POST',
+        url: '/api/grids/locate',
+        payload: { points: [[121.4]] },
+      });
       expect(badBatch.statusCode).toBe(400);
     });
   });
@@ -332,13 +411,21 @@ describe('the grid map through the API', () => {
       const exported = await t.app.inject({ url: '/api/grids/export?format=geojson', headers: admin });
       expect(exported.statusCode).toBe(200);
       expect(exported.headers['content-type']).toContain('application/geo+json');
-      const collection = exported.json<{ type: string; features: { properties: Record<string, unknown> }[] }>();
+      const collection = exported.json<{
+        type: string;
+        features: { properties: Record<string, unknown> }[];
+      }>();
       expect(collection.type).toBe('FeatureCollection');
       const first = collection.features.find((f) => f.properties.code === M111)!;
       expect(first.properties).toMatchObject({ code: M111, level: 'microGrid', depth: 3, parentCode: A11 });
 
       const before = await counts(t);
-      const again = await t.app.inject({ method: 'POST', url: '/api/grids/import', headers: admin, payload: collection });
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/api/grids/import',
+        headers: admin,
+        payload: collection,
+      });
       expect(again.json()).toEqual({ created: 0, updated: 0, unchanged: collection.features.length });
       expect(await counts(t)).toEqual(before);
 
@@ -346,9 +433,17 @@ describe('the grid map through the API', () => {
       try {
         await createRoleUsers(other.services, (user) => user.username === 'admin');
         const otherAdmin = await login(other.app, 'admin', PASSWORD);
-        const imported = await other.app.inject({ method: 'POST', url: '/api/grids/import', headers: otherAdmin, payload: collection });
+        const imported = await other.app.inject({
+          method: 'POST',
+          url: '/api/grids/import',
+          headers: otherAdmin,
+          payload: collection,
+        });
         expect(imported.json()).toEqual({ created: collection.features.length, updated: 0, unchanged: 0 });
-        const reexported = await other.app.inject({ url: '/api/grids/export?format=geojson', headers: otherAdmin });
+        const reexported = await other.app.inject({
+          url: '/api/grids/export?format=geojson',
+          headers: otherAdmin,
+        });
         expect(reexported.json()).toEqual(collection);
       } finally {
         await other.close();
@@ -356,8 +451,15 @@ describe('the grid map through the API', () => {
     });
 
     it('refuses an export in another format and a body that is not a FeatureCollection', async () => {
-      expect((await t.app.inject({ url: '/api/grids/export?format=kml', headers: admin })).statusCode).toBe(400);
-      const bad = await t.app.inject({ method: 'POST', url: '/api/grids/import', headers: admin, payload: { type: 'Feature' } });
+      expect((await t.app.inject({ url: '/api/grids/export?format=kml', headers: admin })).statusCode).toBe(
+        400,
+      );
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/api/grids/import',
+        headers: admin,
+        payload: { type: 'Feature' },
+      });
       expect(bad.statusCode).toBe(400);
     });
   });
@@ -368,11 +470,20 @@ describe('the grid map through the API', () => {
         method: 'POST',
         url: `/api/grids/${M111}/buildings`,
         headers: admin,
-        payload: { code: 'B-1', name: '1号楼', lng: 121.42, lat: 31.32, floors: 6, units: ['1单元', '2单元'] },
+        payload: {
+          code: 'B-1',
+          name: '1号楼',
+          lng: 121.42,
+          lat: 31.32,
+          floors: 6,
+          units: ['1单元', '2单元'],
+        },
       });
       expect(ok.statusCode, ok.body).toBe(201);
       const list = await t.app.inject({ url: `/api/grids/${M111}/buildings`, headers: admin });
-      expect(list.json()).toMatchObject({ items: [{ code: 'B-1', units: ['1单元', '2单元'], gridCode: M111 }] });
+      expect(list.json()).toMatchObject({
+        items: [{ code: 'B-1', units: ['1单元', '2单元'], gridCode: M111 }],
+      });
       const outside = await t.app.inject({
         method: 'POST',
         url: `/api/grids/${M111}/buildings`,
@@ -389,14 +500,24 @@ describe('the grid map through the API', () => {
     it('a worker of micro-grid A cannot read micro-grid B, its parent or its list', async () => {
       const worker = await as('worker111');
       expect((await t.app.inject({ url: `/api/grids/${M111}`, headers: worker })).statusCode).toBe(200);
-      for (const url of [`/api/grids/${M112}`, `/api/grids/${A11}`, `/api/grids?parent=${A11}`, `/api/grids/${M112}/buildings`, `/api/grids/export?format=geojson&root=${S1}`]) {
+      for (const url of [
+        `/api/grids/${M112}`,
+        `/api/grids/${A11}`,
+        `/api/grids?parent=${A11}`,
+        `/api/grids/${M112}/buildings`,
+        `/api/grids/export?format=geojson&root=${S1}`,
+      ]) {
         const response = await t.app.inject({ url, headers: worker });
         expect([403, 404], url).toContain(response.statusCode);
       }
       const top = await t.app.inject({ url: '/api/grids', headers: worker });
       expect(top.json()).toMatchObject({ total: 1, items: [{ code: M111 }] });
       const exported = await t.app.inject({ url: '/api/grids/export?format=geojson', headers: worker });
-      expect(exported.json<{ features: { properties: { code: string } }[] }>().features.map((f) => f.properties.code)).toEqual([M111]);
+      expect(
+        exported
+          .json<{ features: { properties: { code: string } }[] }>()
+          .features.map((f) => f.properties.code),
+      ).toEqual([M111]);
     });
 
     it('a command centre sees its street and not the neighbouring one', async () => {
@@ -419,28 +540,52 @@ describe('the grid map through the API', () => {
       for (const expectation of expectations) {
         const headers = await as(expectation.user);
         for (const code of expectation.read) {
-          expect((await t.app.inject({ url: `/api/grids/${code}`, headers })).statusCode, `${expectation.user} reads ${code}`).toBe(200);
+          expect(
+            (await t.app.inject({ url: `/api/grids/${code}`, headers })).statusCode,
+            `${expectation.user} reads ${code}`,
+          ).toBe(200);
         }
         for (const code of expectation.hidden) {
-          expect([403, 404], `${expectation.user} must not read ${code}`).toContain((await t.app.inject({ url: `/api/grids/${code}`, headers })).statusCode);
+          expect([403, 404], `${expectation.user} must not read ${code}`).toContain(
+            (await t.app.inject({ url: `/api/grids/${code}`, headers })).statusCode,
+          );
         }
         const inside = expectation.read.at(-1)!;
-        const rename = await t.app.inject({ method: 'PATCH', url: `/api/grids/${inside}`, headers, payload: { name: `${inside}-renamed` } });
-        expect(rename.statusCode, `${expectation.user} renames ${inside}`).toBe(expectation.canWriteInside ? 200 : 403);
+        const rename = await t.app.inject({
+          method: 'PATCH',
+          url: `/api/grids/${inside}`,
+          headers,
+          payload: { name: `${inside}-renamed` },
+        });
+        expect(rename.statusCode, `${expectation.user} renames ${inside}`).toBe(
+          expectation.canWriteInside ? 200 : 403,
+        );
         if (expectation.canWriteInside) {
-          await t.app.inject({ method: 'PATCH', url: `/api/grids/${inside}`, headers, payload: { name: `网格${inside}` } });
+          await t.app.inject({
+            method: 'PATCH',
+            url: `/api/grids/${inside}`,
+            headers,
+            payload: { name: `网格${inside}` },
+          });
         }
       }
       // a resident has no grid reading rights at all, but may locate a place
       const resident = await as('resident111');
       expect((await t.app.inject({ url: `/api/grids/${M111}`, headers: resident })).statusCode).toBe(403);
-      expect((await t.app.inject({ url: '/api/grids/locate?lng=121.42&lat=31.32', headers: resident })).statusCode).toBe(200);
+      expect(
+        (await t.app.inject({ url: '/api/grids/locate?lng=121.42&lat=31.32', headers: resident })).statusCode,
+      ).toBe(200);
     });
 
     it('a command centre cannot write into the neighbouring street or create a top-level grid', async () => {
       const centre = await as('centre1');
       const before = await counts(t);
-      const neighbour = await t.app.inject({ method: 'PATCH', url: `/api/grids/${M21}`, headers: centre, payload: { name: 'x' } });
+      const neighbour = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/grids/${M21}`,
+        headers: centre,
+        payload: { name: 'x' },
+      });
       expect(neighbour.statusCode).toBe(404);
       const intoNeighbour = await t.app.inject({
         method: 'POST',
@@ -449,17 +594,33 @@ describe('the grid map through the API', () => {
         payload: { code: `${S2}009`, name: 'x', level: 'community', parentCode: S2 },
       });
       expect(intoNeighbour.statusCode).toBe(404);
-      const top = await t.app.inject({ method: 'POST', url: '/api/grids', headers: centre, payload: { code: '990000', name: 'x', level: 'district', parentCode: null } });
+      const top = await t.app.inject({
+        method: 'POST',
+        url: '/api/grids',
+        headers: centre,
+        payload: { code: '990000', name: 'x', level: 'district', parentCode: null },
+      });
       expect(top.statusCode).toBe(403);
       expect(await counts(t)).toEqual(before);
     });
 
     it('refuses every grid endpoint without a token, and with a bad one', async () => {
-      for (const url of ['/api/grids', `/api/grids/${M111}`, '/api/grids/export?format=geojson', `/api/grids/${M111}/boundaries`]) {
+      for (const url of [
+        '/api/grids',
+        `/api/grids/${M111}`,
+        '/api/grids/export?format=geojson',
+        `/api/grids/${M111}/boundaries`,
+      ]) {
         expect((await t.app.inject({ url })).statusCode, url).toBe(401);
-        expect((await t.app.inject({ url, headers: { authorization: 'Bearer nope' } })).statusCode, url).toBe(401);
+        expect((await t.app.inject({ url, headers: { authorization: 'Bearer nope' } })).statusCode, url).toBe(
+          401,
+        );
       }
-      const write = await t.app.inject({ method: 'POST', url: '/api/grids/import', payload: { type: 'FeatureCollection', features: [] } });
+      const write = await t.app.inject({
+        method: 'POST',
+        url: '/api/grids/import',
+        payload: { type: 'FeatureCollection', features: [] },
+      });
       expect(write.statusCode).toBe(401);
     });
   });
@@ -467,12 +628,16 @@ describe('the grid map through the API', () => {
   describe('the audit log', () => {
     it('records who changed which grid and when, in the same transaction as the change', async () => {
       const rows = rowsOf<{ action: string; actor: string; entity_key: string; at: string }>(
-        await t.database.db.execute(sql`select action, actor, entity_key, at from audit_log where entity = 'grid' order by id`),
+        await t.database.db.execute(
+          sql`select action, actor, entity_key, at from audit_log where entity = 'grid' order by id`,
+        ),
       );
       expect(rows.filter((row) => row.action === 'grid.create').map((row) => row.entity_key)).toEqual(
         expect.arrayContaining([D, S1, S2, A11, A12, M111, M112, M21]),
       );
-      expect(rows.find((row) => row.action === 'grid.boundary' && row.entity_key === M21)?.actor).toBe('admin');
+      expect(rows.find((row) => row.action === 'grid.boundary' && row.entity_key === M21)?.actor).toBe(
+        'admin',
+      );
     });
   });
 

@@ -32,7 +32,13 @@ describe.skipIf(engine !== 'postgres')('two server processes on one PostgreSQL',
       expect(codes(b)).toEqual([D, S1, A11, M111]);
 
       // a boundary change made through the second process reaches the first
-      await b.grids.setBoundary(M21, rect(121.5, 31.3, 121.57, 31.35), undefined, systemActor, Scope.everything());
+      await b.grids.setBoundary(
+        M21,
+        rect(121.5, 31.3, 121.57, 31.35),
+        undefined,
+        systemActor,
+        Scope.everything(),
+      );
       const at = (services: typeof a) => services.grids.locate(121.565, 31.32).map((entry) => entry.code);
       expect(at(b)).toEqual([D, S2, M21]);
       expect(await waitFor(() => at(a).length === 3, 5000)).toBe(true);

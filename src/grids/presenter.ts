@@ -7,7 +7,14 @@ export function levelNames(levels: LevelRow[]): (key: string) => { zh: string; e
 }
 
 export function presentSummary(
-  row: { code: string; name: string; level: string; depth: number; parentCode: string | null; gridType: string },
+  row: {
+    code: string;
+    name: string;
+    level: string;
+    depth: number;
+    parentCode: string | null;
+    gridType: string;
+  },
   extra: { childCount: number; hasBoundary: boolean },
   levelName: (key: string) => { zh: string; en: string },
 ) {

@@ -75,7 +75,10 @@ export const gridRepository = {
     );
   },
 
-  async ancestors(executor: Executor, path: string): Promise<{ code: string; name: string; level: string }[]> {
+  async ancestors(
+    executor: Executor,
+    path: string,
+  ): Promise<{ code: string; name: string; level: string }[]> {
     const ids = path.split('/').filter(Boolean).slice(0, -1).map(Number);
     if (ids.length === 0) return [];
     return rowsOf<{ code: string; name: string; level: string }>(
@@ -87,7 +90,9 @@ export const gridRepository = {
 
   async countActiveChildren(executor: Executor, id: number): Promise<number> {
     const rows = rowsOf<{ n: number }>(
-      await executor.execute(sql`select count(*)::int as n from grids where parent_id = ${id} and retired_at is null`),
+      await executor.execute(
+        sql`select count(*)::int as n from grids where parent_id = ${id} and retired_at is null`,
+      ),
     );
     return rows[0]?.n ?? 0;
   },
@@ -95,7 +100,14 @@ export const gridRepository = {
   /** Insert grids (path filled in afterwards by setPaths); returns their ids by code. */
   async insert(
     executor: Executor,
-    rows: { code: string; name: string; level: string; parentId: number | null; gridType: string; attributes: Record<string, unknown> }[],
+    rows: {
+      code: string;
+      name: string;
+      level: string;
+      parentId: number | null;
+      gridType: string;
+      attributes: Record<string, unknown>;
+    }[],
     at: Date,
   ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
@@ -116,7 +128,14 @@ export const gridRepository = {
 
   async update(
     executor: Executor,
-    rows: { id: number; name: string; level: string; parentId: number | null; gridType: string; attributes: Record<string, unknown> }[],
+    rows: {
+      id: number;
+      name: string;
+      level: string;
+      parentId: number | null;
+      gridType: string;
+      attributes: Record<string, unknown>;
+    }[],
     at: Date,
   ): Promise<void> {
     for (let i = 0; i < rows.length; i += 5000) {
@@ -136,7 +155,13 @@ export const gridRepository = {
    */
   async setPaths(executor: Executor, ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    const moved = rowsOf<{ id: number; oldPath: string; newPath: string; oldDepth: number; newDepth: number }>(
+    const moved = rowsOf<{
+      id: number;
+      oldPath: string;
+      newPath: string;
+      oldDepth: number;
+      newDepth: number;
+    }>(
       await executor.execute(sql`
         with target as (
           select c.id, c.path as old_path, c.depth as old_depth,
@@ -165,7 +190,14 @@ export const gridRepository = {
    */
   async replaceBoundaries(
     executor: Executor,
-    rows: { gridId: number; geometry: GridGeometry; bbox: [number, number, number, number]; areaSquareMetres: number; validFrom: Date; fresh: boolean }[],
+    rows: {
+      gridId: number;
+      geometry: GridGeometry;
+      bbox: [number, number, number, number];
+      areaSquareMetres: number;
+      validFrom: Date;
+      fresh: boolean;
+    }[],
   ): Promise<void> {
     const existing = rows.filter((row) => !row.fresh);
     for (let i = 0; i < existing.length; i += 5000) {
@@ -209,7 +241,9 @@ export const gridRepository = {
   },
 
   async notifyChanged(executor: Executor): Promise<void> {
-    await executor.execute(sql`select pg_notify('grid_changes', (select coalesce(max(revision), 0)::text from grids))`);
+    await executor.execute(
+      sql`select pg_notify('grid_changes', (select coalesce(max(revision), 0)::text from grids))`,
+    );
   },
 
   async maxRevision(executor: Executor): Promise<number> {
@@ -235,7 +269,9 @@ export const gridRepository = {
 
   async byIds(executor: Executor, ids: number[]): Promise<GridRow[]> {
     if (ids.length === 0) return [];
-    return rowsOf<GridRow>(await executor.execute(sql`${selectGrid} where g.id = any(${sql.param(ids)}::int[])`));
+    return rowsOf<GridRow>(
+      await executor.execute(sql`${selectGrid} where g.id = any(${sql.param(ids)}::int[])`),
+    );
   },
 };
 
@@ -257,7 +293,9 @@ export const gridQueries = {
     if (filter.level) conditions.push(sql`g.level = ${filter.level}`);
     if (filter.q) conditions.push(sql`(g.name like ${`%${filter.q}%`} or g.code like ${`${filter.q}%`})`);
     const where = sql.join(conditions, sql` and `);
-    const totalRows = rowsOf<{ n: number }>(await executor.execute(sql`select count(*)::int as n from grids g where ${where}`));
+    const totalRows = rowsOf<{ n: number }>(
+      await executor.execute(sql`select count(*)::int as n from grids g where ${where}`),
+    );
     const items = rowsOf<GridListRow>(
       await executor.execute(sql`
         select g.id, g.code, g.name, g.level, g.parent_id as "parentId", p.code as "parentCode", g.depth, g.path,
@@ -273,18 +311,25 @@ export const gridQueries = {
   },
 
   /** Active grids in a subtree (or the whole scope) with their current boundary, parents first. */
-  async subtree(executor: Executor, filter: { rootPath?: string; scope: ReturnType<typeof sql> }): Promise<GridRow[]> {
+  async subtree(
+    executor: Executor,
+    filter: { rootPath?: string; scope: ReturnType<typeof sql> },
+  ): Promise<GridRow[]> {
     const conditions = [sql`g.retired_at is null`, filter.scope];
     if (filter.rootPath) conditions.push(sql`g.path like ${`${filter.rootPath}%`}`);
     return rowsOf<GridRow>(
-      await executor.execute(sql`${selectGrid} where ${sql.join(conditions, sql` and `)} order by g.depth, g.code`),
+      await executor.execute(
+        sql`${selectGrid} where ${sql.join(conditions, sql` and `)} order by g.depth, g.code`,
+      ),
     );
   },
 
   async boundaryHistory(
     executor: Executor,
     gridId: number,
-  ): Promise<{ validFrom: string; validTo: string | null; areaSquareMetres: number; geometry: GridGeometry }[]> {
+  ): Promise<
+    { validFrom: string; validTo: string | null; areaSquareMetres: number; geometry: GridGeometry }[]
+  > {
     return rowsOf(
       await executor.execute(sql`
         select valid_from as "validFrom", valid_to as "validTo", area_m2 as "areaSquareMetres", geometry

@@ -29,14 +29,22 @@ import type { GridFeature, GridFeatureCollection } from './service.js';
 const CodeParams = Type.Object({ code: GridCode });
 
 function chain(entries: IndexEntry[]) {
-  return entries.map((entry) => ({ code: entry.code, name: entry.name, level: entry.level, depth: entry.depth }));
+  return entries.map((entry) => ({
+    code: entry.code,
+    name: entry.name,
+    level: entry.level,
+    depth: entry.depth,
+  }));
 }
 
 export async function gridRoutes(app: App, services: Services): Promise<void> {
   const { grids } = services;
 
   const summaryOf = async (code: string, scope: Parameters<typeof grids.detail>[1]) => {
-    const [{ row, ancestors, childCount }, levels] = await Promise.all([grids.detail(code, scope), grids.levels()]);
+    const [{ row, ancestors, childCount }, levels] = await Promise.all([
+      grids.detail(code, scope),
+      grids.levels(),
+    ]);
     return {
       ...presentSummary(row, { childCount, hasBoundary: row.geometry !== null }, levelNames(levels)),
       attributes: row.attributes ?? {},
@@ -47,8 +55,20 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
 
   app.get(
     '/api/grid-levels',
-    { schema: { tags: ['grids'], summary: '网格层级 Grid levels', security: [], response: { 200: Type.Array(GridLevel) } } },
-    async () => (await grids.levels()).map((level) => ({ key: level.key, rank: level.rank, name: { zh: level.nameZh, en: level.nameEn } })),
+    {
+      schema: {
+        tags: ['grids'],
+        summary: '网格层级 Grid levels',
+        security: [],
+        response: { 200: Type.Array(GridLevel) },
+      },
+    },
+    async () =>
+      (await grids.levels()).map((level) => ({
+        key: level.key,
+        rank: level.rank,
+        name: { zh: level.nameZh, en: level.nameEn },
+      })),
   );
 
   app.put(
@@ -59,7 +79,16 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
         summary: '设置层级 Add or rename a grid level (admin)',
         params: Type.Object({ key: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }) }),
         body: Type.Object(
-          { rank: Type.Integer({ minimum: 1, maximum: 1000 }), name: Type.Object({ zh: Type.String({ minLength: 1, maxLength: 50 }), en: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }) },
+          {
+            rank: Type.Integer({ minimum: 1, maximum: 1000 }),
+            name: Type.Object(
+              {
+                zh: Type.String({ minLength: 1, maxLength: 50 }),
+                en: Type.String({ minLength: 1, maxLength: 50 }),
+              },
+              { additionalProperties: false },
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 200: GridLevel, ...problemResponses(400, 401, 403, 409) },
@@ -68,7 +97,10 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
     async (request) => {
       const user = requirePermission(request, 'settings.manage');
       const { key } = request.params;
-      const saved = await grids.saveLevel({ key, rank: request.body.rank, nameZh: request.body.name.zh, nameEn: request.body.name.en }, actorOf(user));
+      const saved = await grids.saveLevel(
+        { key, rank: request.body.rank, nameZh: request.body.name.zh, nameEn: request.body.name.en },
+        actorOf(user),
+      );
       return { key: saved.key, rank: saved.rank, name: { zh: saved.nameZh, en: saved.nameEn } };
     },
   );
@@ -99,7 +131,9 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
         response: { 200: LocateBatchResult, ...problemResponses(400) },
       },
     },
-    async (request) => ({ results: request.body.points.map(([lng, lat]) => ({ grids: chain(grids.locate(lng, lat)) })) }),
+    async (request) => ({
+      results: request.body.points.map(([lng, lat]) => ({ grids: chain(grids.locate(lng, lat)) })),
+    }),
   );
 
   app.get(
@@ -169,7 +203,11 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
     async (request, reply) => {
       const user = requirePermission(request, 'grid.write');
       const { geometry, ...properties } = request.body;
-      const feature: GridFeature = { type: 'Feature', geometry: (geometry ?? null) as GridFeature['geometry'], properties };
+      const feature: GridFeature = {
+        type: 'Feature',
+        geometry: (geometry ?? null) as GridFeature['geometry'],
+        properties,
+      };
       await grids.create(feature, actorOf(user), user.scope);
       return reply.status(201).send(await summaryOf(request.body.code, user.scope));
     },
@@ -240,7 +278,13 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
     async (request) => {
       const user = requirePermission(request, 'grid.write');
       const validFrom = request.body.validFrom ? new Date(request.body.validFrom) : undefined;
-      await grids.setBoundary(request.params.code, request.body.geometry, validFrom, actorOf(user), user.scope);
+      await grids.setBoundary(
+        request.params.code,
+        request.body.geometry,
+        validFrom,
+        actorOf(user),
+        user.scope,
+      );
       return summaryOf(request.params.code, user.scope);
     },
   );
@@ -252,14 +296,21 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
         tags: ['grids'],
         summary: '边界历史 Boundary history, oldest first',
         params: CodeParams,
-        response: { 200: Type.Object({ items: Type.Array(BoundaryVersion) }), ...problemResponses(401, 403, 404) },
+        response: {
+          200: Type.Object({ items: Type.Array(BoundaryVersion) }),
+          ...problemResponses(401, 403, 404),
+        },
       },
     },
     async (request) => {
       const user = requirePermission(request, 'grid.read');
       const items = await grids.boundaryHistory(request.params.code, user.scope);
       return {
-        items: items.map((item) => ({ ...item, validFrom: iso(item.validFrom), validTo: item.validTo ? iso(item.validTo) : null })),
+        items: items.map((item) => ({
+          ...item,
+          validFrom: iso(item.validFrom),
+          validTo: item.validTo ? iso(item.validTo) : null,
+        })),
       };
     },
   );
@@ -293,8 +344,9 @@ export async function gridRoutes(app: App, services: Services): Promise<void> {
     },
     async (request, reply) => {
       const user = requirePermission(request, 'grid.write');
-      return reply.status(201).send(await grids.createBuilding(request.params.code, request.body, actorOf(user), user.scope));
+      return reply
+        .status(201)
+        .send(await grids.createBuilding(request.params.code, request.body, actorOf(user), user.scope));
     },
   );
-
 }

@@ -41,7 +41,9 @@ export const ListQuery = Type.Object(
   {
     parent: Type.Optional(GridCode),
     level: Type.Optional(Type.String({ maxLength: 64 })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '名称或编码前缀 name or code prefix' })),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: '名称或编码前缀 name or code prefix' }),
+    ),
     page: Type.Integer({ minimum: 1, default: 1 }),
     pageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
   },
@@ -184,7 +186,9 @@ export const CreateBuilding = Type.Object(
     lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     floors: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-    units: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 100, uniqueItems: true })),
+    units: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 100, uniqueItems: true }),
+    ),
   },
   { additionalProperties: false },
 );

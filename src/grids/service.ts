@@ -228,14 +228,21 @@ export class GridService {
     const condition = scope.pathCondition(sql`g.path`);
     if (query.parent) {
       const parent = await this.get(query.parent, scope);
-      return gridQueries.list(this.db, { parentId: parent.id, level: query.level, q: query.q, scope: condition }, page);
+      return gridQueries.list(
+        this.db,
+        { parentId: parent.id, level: query.level, q: query.q, scope: condition },
+        page,
+      );
     }
     if (query.level || query.q) {
       return gridQueries.list(this.db, { level: query.level, q: query.q, scope: condition }, page);
     }
     // No parent: the tops of what the reader may see — the roots for an admin, the bound grids for others.
     if (scope.all) {
-      const roots = await this.db.select({ id: grids.id }).from(grids).where(and(isNull(grids.parentId), isNull(grids.retiredAt)));
+      const roots = await this.db
+        .select({ id: grids.id })
+        .from(grids)
+        .where(and(isNull(grids.parentId), isNull(grids.retiredAt)));
       return gridQueries.list(this.db, { ids: roots.map((r) => r.id), scope: condition }, page);
     }
     const ids = scope.roots.map((path) => Number(path.split('/').filter(Boolean).at(-1)));
@@ -250,7 +257,10 @@ export class GridService {
   /** The grids in a subtree (or the reader's whole scope) as a GeoJSON FeatureCollection. */
   async exportGeoJson(scope: Scope, rootCode?: string): Promise<GridFeatureCollection> {
     const root = rootCode ? await this.get(rootCode, scope) : undefined;
-    const rows = await gridQueries.subtree(this.db, { rootPath: root?.path, scope: scope.pathCondition(sql`g.path`) });
+    const rows = await gridQueries.subtree(this.db, {
+      rootPath: root?.path,
+      scope: scope.pathCondition(sql`g.path`),
+    });
     return {
       type: 'FeatureCollection',
       features: rows.map((row) => ({
@@ -286,8 +296,13 @@ export class GridService {
       await tx
         .insert(gridLevels)
         .values(level)
-        .onConflictDoUpdate({ target: gridLevels.key, set: { rank: level.rank, nameZh: level.nameZh, nameEn: level.nameEn } });
-      await recordAudit(tx, actor, at, [{ action: 'grid_level.save', entity: 'grid_level', entityKey: level.key, detail: { ...level } }]);
+        .onConflictDoUpdate({
+          target: gridLevels.key,
+          set: { rank: level.rank, nameZh: level.nameZh, nameEn: level.nameEn },
+        });
+      await recordAudit(tx, actor, at, [
+        { action: 'grid_level.save', entity: 'grid_level', entityKey: level.key, detail: { ...level } },
+      ]);
     });
     return level;
   }
@@ -296,9 +311,21 @@ export class GridService {
 
   async listBuildings(code: string, scope: Scope) {
     const grid = await this.get(code, scope);
-    const rows = await this.db.select().from(buildings).where(eq(buildings.gridId, grid.id)).orderBy(buildings.code);
+    const rows = await this.db
+      .select()
+      .from(buildings)
+      .where(eq(buildings.gridId, grid.id))
+      .orderBy(buildings.code);
     const units = rows.length
-      ? await this.db.select().from(buildingUnits).where(inArray(buildingUnits.buildingId, rows.map((row) => row.id)))
+      ? await this.db
+          .select()
+          .from(buildingUnits)
+          .where(
+            inArray(
+              buildingUnits.buildingId,
+              rows.map((row) => row.id),
+            ),
+          )
       : [];
     return rows.map((row) => ({
       code: row.code,
@@ -315,21 +342,50 @@ export class GridService {
   async createBuilding(code: string, body: CreateBuildingBody, actor: Actor, scope: Scope) {
     const grid = await this.get(code, scope);
     if ((body.lng === undefined) !== (body.lat === undefined)) {
-      throw errors.invalid([{ field: '/body/lng', zh: '经度和纬度须同时提供', en: 'lng and lat go together' }]);
-    }
-    if (body.lng !== undefined && body.lat !== undefined && grid.geometry && pointInGeometry(grid.geometry, body.lng, body.lat) > 0) {
-      throw errors.unprocessable('building_outside_grid', `楼栋位置不在网格「${code}」内`, `The building's location lies outside grid "${code}"`, [
-        { field: '/body/lng', zh: '楼栋位置不在网格内', en: 'location outside the grid', grids: [code] },
+      throw errors.invalid([
+        { field: '/body/lng', zh: '经度和纬度须同时提供', en: 'lng and lat go together' },
       ]);
+    }
+    if (
+      body.lng !== undefined &&
+      body.lat !== undefined &&
+      grid.geometry &&
+      pointInGeometry(grid.geometry, body.lng, body.lat) > 0
+    ) {
+      throw errors.unprocessable(
+        'building_outside_grid',
+        `楼栋位置不在网格「${code}」内`,
+        `The building's location lies outside grid "${code}"`,
+        [{ field: '/body/lng', zh: '楼栋位置不在网格内', en: 'location outside the grid', grids: [code] }],
+      );
     }
     const at = this.deps.clock.now();
     await this.deps.database.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(buildings)
-        .values({ gridId: grid.id, code: body.code, name: body.name, address: body.address ?? null, lng: body.lng ?? null, lat: body.lat ?? null, floors: body.floors ?? null, createdAt: at, updatedAt: at })
+        .values({
+          gridId: grid.id,
+          code: body.code,
+          name: body.name,
+          address: body.address ?? null,
+          lng: body.lng ?? null,
+          lat: body.lat ?? null,
+          floors: body.floors ?? null,
+          createdAt: at,
+          updatedAt: at,
+        })
         .returning({ id: buildings.id });
-      if (body.units?.length) await tx.insert(buildingUnits).values(body.units.map((name) => ({ buildingId: row!.id, name })));
-      await recordAudit(tx, actor, at, [{ action: 'building.create', entity: 'building', entityKey: body.code, gridId: grid.id, detail: { name: body.name } }]);
+      if (body.units?.length)
+        await tx.insert(buildingUnits).values(body.units.map((name) => ({ buildingId: row!.id, name })));
+      await recordAudit(tx, actor, at, [
+        {
+          action: 'building.create',
+          entity: 'building',
+          entityKey: body.code,
+          gridId: grid.id,
+          detail: { name: body.name },
+        },
+      ]);
     });
     return (await this.listBuildings(code, scope)).find((b) => b.code === body.code)!;
   }
@@ -337,7 +393,11 @@ export class GridService {
   // ---------------------------------------------------------------- writes
 
   /** Validate the whole collection, then write it in one transaction: all or nothing. */
-  async importFeatures(collection: GridFeatureCollection, actor: Actor, scope: Scope = Scope.everything()): Promise<ImportResult> {
+  async importFeatures(
+    collection: GridFeatureCollection,
+    actor: Actor,
+    scope: Scope = Scope.everything(),
+  ): Promise<ImportResult> {
     if (collection.features.length > this.deps.policy.grids.maxImportFeatures) {
       throw errors.invalid([
         {
@@ -358,7 +418,13 @@ export class GridService {
   /** Change a grid's name, type, attributes or parent. */
   async update(
     code: string,
-    patch: { name?: string; gridType?: string; attributes?: Record<string, unknown>; parentCode?: string | null; level?: string },
+    patch: {
+      name?: string;
+      gridType?: string;
+      attributes?: Record<string, unknown>;
+      parentCode?: string | null;
+      level?: string;
+    },
     actor: Actor,
     scope: Scope,
   ): Promise<GridRow> {
@@ -385,7 +451,13 @@ export class GridService {
   }
 
   /** A new version of the boundary; the old one is kept with its end date. */
-  async setBoundary(code: string, geometry: unknown, validFrom: Date | undefined, actor: Actor, scope: Scope): Promise<GridRow> {
+  async setBoundary(
+    code: string,
+    geometry: unknown,
+    validFrom: Date | undefined,
+    actor: Actor,
+    scope: Scope,
+  ): Promise<GridRow> {
     const row = await this.get(code, scope);
     await this.apply(
       [
@@ -415,14 +487,25 @@ export class GridService {
       await gridRepository.lockWrites(tx);
       const row = await gridRepository.byCode(tx, code);
       if (!row || row.retiredAt || !scope.coversPath(row.path)) throw errors.notFound(GRID, code);
-      if (row.parentId === null && !scope.all) throw errors.forbidden('只有管理员可以撤销顶级网格', 'Only an administrator may retire a top-level grid');
+      if (row.parentId === null && !scope.all)
+        throw errors.forbidden(
+          '只有管理员可以撤销顶级网格',
+          'Only an administrator may retire a top-level grid',
+        );
       if ((await gridRepository.countActiveChildren(tx, row.id)) > 0) {
-        throw errors.conflict('grid_has_children', `网格「${code}」还有下级网格，不能撤销`, `Grid "${code}" still has child grids`, {
-          grids: [code],
-        });
+        throw errors.conflict(
+          'grid_has_children',
+          `网格「${code}」还有下级网格，不能撤销`,
+          `Grid "${code}" still has child grids`,
+          {
+            grids: [code],
+          },
+        );
       }
       await gridRepository.retire(tx, row.id, at);
-      await recordAudit(tx, actor, at, [{ action: 'grid.retire', entity: 'grid', entityKey: code, gridId: row.id }]);
+      await recordAudit(tx, actor, at, [
+        { action: 'grid.retire', entity: 'grid', entityKey: code, gridId: row.id },
+      ]);
       await gridRepository.notifyChanged(tx);
     });
     await this.refreshIndex();
@@ -502,7 +585,8 @@ export class GridService {
       const gridType = p.gridType ?? row?.gridType ?? 'residential';
       const attributes = p.attributes ?? row?.attributes ?? {};
       const geometry = geometries[i];
-      const geometryChanged = geometry !== undefined && (!row?.geometry || geometryKey(row.geometry) !== geometryKey(geometry));
+      const geometryChanged =
+        geometry !== undefined && (!row?.geometry || geometryKey(row.geometry) !== geometryKey(geometry));
       const fieldsChanged =
         !row ||
         row.name !== p.name ||
@@ -510,32 +594,70 @@ export class GridService {
         row.parentCode !== parentCode ||
         row.gridType !== gridType ||
         stableJson(row.attributes ?? {}) !== stableJson(attributes);
-      return { index: i, code: p.code, name: p.name, level: p.level, parentCode, gridType, attributes, geometry, existing: row, geometryChanged, fieldsChanged, depth: 0 };
+      return {
+        index: i,
+        code: p.code,
+        name: p.name,
+        level: p.level,
+        parentCode,
+        gridType,
+        attributes,
+        geometry,
+        existing: row,
+        geometryChanged,
+        fieldsChanged,
+        depth: 0,
+      };
     });
 
     for (const item of planned) {
       const field = `/features/${item.index}`;
       if (retired.has(item.code)) {
-        problems.push({ field: `${field}/properties/code`, zh: `网格编码「${item.code}」已被撤销的网格使用`, en: `grid code "${item.code}" belongs to a retired grid`, grids: [item.code] });
+        problems.push({
+          field: `${field}/properties/code`,
+          zh: `网格编码「${item.code}」已被撤销的网格使用`,
+          en: `grid code "${item.code}" belongs to a retired grid`,
+          grids: [item.code],
+        });
       }
       if (options.mode === 'create' && item.existing) {
-        throw errors.conflict('grid_exists', `网格编码「${item.code}」已存在`, `Grid code "${item.code}" already exists`, { grids: [item.code] });
+        throw errors.conflict(
+          'grid_exists',
+          `网格编码「${item.code}」已存在`,
+          `Grid code "${item.code}" already exists`,
+          { grids: [item.code] },
+        );
       }
       if (options.mode === 'update' && !item.existing) throw errors.notFound(GRID, item.code);
       // the writer's scope: the grid itself (when it exists) and its parent must lie inside it
       if (!options.scope.all) {
-        if (item.existing && !options.scope.coversPath(item.existing.path)) throw errors.notFound(GRID, item.code);
+        if (item.existing && !options.scope.coversPath(item.existing.path))
+          throw errors.notFound(GRID, item.code);
         const parentRow = item.parentCode ? existing.get(item.parentCode) : undefined;
         if (item.parentCode === null) {
-          throw errors.forbidden('只有管理员可以创建或移动顶级网格', 'Only an administrator may create or move a top-level grid');
+          throw errors.forbidden(
+            '只有管理员可以创建或移动顶级网格',
+            'Only an administrator may create or move a top-level grid',
+          );
         }
-        if (parentRow && !options.scope.coversPath(parentRow.path)) throw errors.notFound(GRID, item.parentCode);
+        if (parentRow && !options.scope.coversPath(parentRow.path))
+          throw errors.notFound(GRID, item.parentCode);
       }
       if (item.parentCode !== null && !byCode.has(item.parentCode) && !existing.has(item.parentCode)) {
-        problems.push({ field: `${field}/properties/parentCode`, zh: `网格「${item.code}」的上级「${item.parentCode}」不存在`, en: `parent "${item.parentCode}" of grid "${item.code}" does not exist`, grids: [item.code, item.parentCode] });
+        problems.push({
+          field: `${field}/properties/parentCode`,
+          zh: `网格「${item.code}」的上级「${item.parentCode}」不存在`,
+          en: `parent "${item.parentCode}" of grid "${item.code}" does not exist`,
+          grids: [item.code, item.parentCode],
+        });
       }
       if (item.parentCode === item.code) {
-        problems.push({ field: `${field}/properties/parentCode`, zh: `网格「${item.code}」不能是自己的上级`, en: `grid "${item.code}" cannot be its own parent`, grids: [item.code] });
+        problems.push({
+          field: `${field}/properties/parentCode`,
+          zh: `网格「${item.code}」不能是自己的上级`,
+          en: `grid "${item.code}" cannot be its own parent`,
+          grids: [item.code],
+        });
       }
     }
 
@@ -559,24 +681,46 @@ export class GridService {
     for (const item of planned) {
       const depth = depthOf(item.code, new Set());
       if (depth < 0) {
-        problems.push({ field: `/features/${item.index}/properties/parentCode`, zh: `网格「${item.code}」的上级关系形成了环`, en: `the parents of grid "${item.code}" form a cycle`, grids: [item.code] });
+        problems.push({
+          field: `/features/${item.index}/properties/parentCode`,
+          zh: `网格「${item.code}」的上级关系形成了环`,
+          en: `the parents of grid "${item.code}" form a cycle`,
+          grids: [item.code],
+        });
       }
       // a grid moved below one of its own descendants
       if (item.existing && item.parentCode) {
         const parentRow = existing.get(item.parentCode);
         if (parentRow && parentRow.path.startsWith(item.existing.path)) {
-          problems.push({ field: `/features/${item.index}/properties/parentCode`, zh: `网格「${item.code}」不能移到自己的下级「${item.parentCode}」之下`, en: `grid "${item.code}" cannot move below its own descendant "${item.parentCode}"`, grids: [item.code, item.parentCode] });
+          problems.push({
+            field: `/features/${item.index}/properties/parentCode`,
+            zh: `网格「${item.code}」不能移到自己的下级「${item.parentCode}」之下`,
+            en: `grid "${item.code}" cannot move below its own descendant "${item.parentCode}"`,
+            grids: [item.code, item.parentCode],
+          });
         }
       }
-      const parentLevel = item.parentCode ? (plannedByCode.get(item.parentCode)?.level ?? existing.get(item.parentCode)?.level) : undefined;
+      const parentLevel = item.parentCode
+        ? (plannedByCode.get(item.parentCode)?.level ?? existing.get(item.parentCode)?.level)
+        : undefined;
       const rank = levels.get(item.level)?.rank;
       const parentRank = parentLevel ? levels.get(parentLevel)?.rank : undefined;
       if (rank !== undefined && parentRank !== undefined && rank <= parentRank) {
-        problems.push({ field: `/features/${item.index}/properties/level`, zh: `网格「${item.code}」的层级（${item.level}）必须低于上级「${item.parentCode}」的层级（${parentLevel}）`, en: `level "${item.level}" of grid "${item.code}" must be below its parent "${item.parentCode}"'s level "${parentLevel}"`, grids: [item.code, item.parentCode!] });
+        problems.push({
+          field: `/features/${item.index}/properties/level`,
+          zh: `网格「${item.code}」的层级（${item.level}）必须低于上级「${item.parentCode}」的层级（${parentLevel}）`,
+          en: `level "${item.level}" of grid "${item.code}" must be below its parent "${item.parentCode}"'s level "${parentLevel}"`,
+          grids: [item.code, item.parentCode!],
+        });
       }
       if (policy.hierarchicalCodes) {
         const codeProblem = checkHierarchicalCode(item.code, item.parentCode);
-        if (codeProblem) problems.push({ field: `/features/${item.index}/properties/code`, ...codeProblem, grids: [item.code] });
+        if (codeProblem)
+          problems.push({
+            field: `/features/${item.index}/properties/code`,
+            ...codeProblem,
+            grids: [item.code],
+          });
       }
     }
     if (problems.length > 0) throw gridProblems(problems);
@@ -587,18 +731,26 @@ export class GridService {
     return planned;
   }
 
-  private async checkGeometry(tx: Executor, planned: Planned[], existing: Map<string, GridRow>, problems: FieldProblem[]): Promise<void> {
+  private async checkGeometry(
+    tx: Executor,
+    planned: Planned[],
+    existing: Map<string, GridRow>,
+    problems: FieldProblem[],
+  ): Promise<void> {
     const tolerance = this.deps.policy.grids.overlapToleranceSquareMetres;
     const plannedByCode = new Map(planned.map((item) => [item.code, item]));
     // parents whose set of children or whose own boundary changes
     const affectedParents = new Set<string>();
     for (const item of planned) {
       const moved = item.existing && item.existing.parentCode !== item.parentCode;
-      if ((item.geometryChanged || moved || !item.existing) && item.parentCode) affectedParents.add(item.parentCode);
+      if ((item.geometryChanged || moved || !item.existing) && item.parentCode)
+        affectedParents.add(item.parentCode);
       if (item.geometryChanged && item.existing) affectedParents.add(item.code);
     }
     if (affectedParents.size === 0) return;
-    const parentIds = [...affectedParents].map((code) => existing.get(code)?.id).filter((id): id is number => id !== undefined);
+    const parentIds = [...affectedParents]
+      .map((code) => existing.get(code)?.id)
+      .filter((id): id is number => id !== undefined);
     const dbChildren = await gridRepository.activeChildrenOf(tx, parentIds);
     const parentGeometry = (code: string): GridGeometry | null => {
       const item = plannedByCode.get(code);
@@ -614,7 +766,8 @@ export class GridService {
     }
     for (const item of planned) {
       const geometry = item.geometry ?? item.existing?.geometry ?? null;
-      if (item.parentCode && geometry && groups.has(item.parentCode)) groups.get(item.parentCode)!.push({ code: item.code, geometry });
+      if (item.parentCode && geometry && groups.has(item.parentCode))
+        groups.get(item.parentCode)!.push({ code: item.code, geometry });
     }
     const featureOf = (code: string) => plannedByCode.get(code);
     for (const [parentCode, children] of groups) {
@@ -648,11 +801,21 @@ export class GridService {
     }
   }
 
-  private async write(tx: Executor, planned: Planned[], actor: Actor, at: Date, validFrom: Date): Promise<ImportResult> {
+  private async write(
+    tx: Executor,
+    planned: Planned[],
+    actor: Actor,
+    at: Date,
+    validFrom: Date,
+  ): Promise<ImportResult> {
     const result: ImportResult = { created: 0, updated: 0, unchanged: 0 };
     const ids = new Map<string, number>();
     for (const item of planned) if (item.existing) ids.set(item.code, item.existing.id);
-    const parentsOutside = [...new Set(planned.map((item) => item.parentCode).filter((code): code is string => !!code && !ids.has(code)))];
+    const parentsOutside = [
+      ...new Set(
+        planned.map((item) => item.parentCode).filter((code): code is string => !!code && !ids.has(code)),
+      ),
+    ];
     for (const row of await gridRepository.byCodes(tx, parentsOutside)) ids.set(row.code, row.id);
 
     const audit: AuditEntry[] = [];
@@ -664,28 +827,83 @@ export class GridService {
       const changed = layer.filter((item) => item.existing && item.fieldsChanged);
       const inserted = await gridRepository.insert(
         tx,
-        fresh.map((item) => ({ code: item.code, name: item.name, level: item.level, parentId: item.parentCode ? ids.get(item.parentCode)! : null, gridType: item.gridType, attributes: item.attributes })),
+        fresh.map((item) => ({
+          code: item.code,
+          name: item.name,
+          level: item.level,
+          parentId: item.parentCode ? ids.get(item.parentCode)! : null,
+          gridType: item.gridType,
+          attributes: item.attributes,
+        })),
         at,
       );
       for (const [code, id] of inserted) ids.set(code, id);
       await gridRepository.update(
         tx,
-        changed.map((item) => ({ id: item.existing!.id, name: item.name, level: item.level, parentId: item.parentCode ? ids.get(item.parentCode)! : null, gridType: item.gridType, attributes: item.attributes })),
+        changed.map((item) => ({
+          id: item.existing!.id,
+          name: item.name,
+          level: item.level,
+          parentId: item.parentCode ? ids.get(item.parentCode)! : null,
+          gridType: item.gridType,
+          attributes: item.attributes,
+        })),
         at,
       );
       const moved = changed.filter((item) => item.existing!.parentCode !== item.parentCode);
-      await gridRepository.setPaths(tx, [...fresh, ...moved].map((item) => ids.get(item.code)!));
-      for (const item of fresh) audit.push({ action: 'grid.create', entity: 'grid', entityKey: item.code, gridId: ids.get(item.code), detail: { name: item.name, level: item.level, parentCode: item.parentCode, boundary: item.geometry ? validFrom.toISOString() : null } });
-      for (const item of changed) audit.push({ action: 'grid.update', entity: 'grid', entityKey: item.code, gridId: item.existing!.id, detail: { name: item.name, level: item.level, parentCode: item.parentCode, gridType: item.gridType } });
+      await gridRepository.setPaths(
+        tx,
+        [...fresh, ...moved].map((item) => ids.get(item.code)!),
+      );
+      for (const item of fresh)
+        audit.push({
+          action: 'grid.create',
+          entity: 'grid',
+          entityKey: item.code,
+          gridId: ids.get(item.code),
+          detail: {
+            name: item.name,
+            level: item.level,
+            parentCode: item.parentCode,
+            boundary: item.geometry ? validFrom.toISOString() : null,
+          },
+        });
+      for (const item of changed)
+        audit.push({
+          action: 'grid.update',
+          entity: 'grid',
+          entityKey: item.code,
+          gridId: item.existing!.id,
+          detail: {
+            name: item.name,
+            level: item.level,
+            parentCode: item.parentCode,
+            gridType: item.gridType,
+          },
+        });
     }
     const boundaries = planned.filter((item) => item.geometryChanged && item.geometry);
     await gridRepository.replaceBoundaries(
       tx,
-      boundaries.map((item) => ({ gridId: ids.get(item.code)!, geometry: item.geometry!, bbox: bboxOf(item.geometry!), areaSquareMetres: areaSquareMetres(item.geometry!), validFrom, fresh: !item.existing })),
+      boundaries.map((item) => ({
+        gridId: ids.get(item.code)!,
+        geometry: item.geometry!,
+        bbox: bboxOf(item.geometry!),
+        areaSquareMetres: areaSquareMetres(item.geometry!),
+        validFrom,
+        fresh: !item.existing,
+      })),
     );
     // a new grid's boundary is part of its grid.create entry; a changed boundary of an existing grid has its own
     for (const item of boundaries) {
-      if (item.existing) audit.push({ action: 'grid.boundary', entity: 'grid', entityKey: item.code, gridId: item.existing.id, detail: { validFrom: validFrom.toISOString() } });
+      if (item.existing)
+        audit.push({
+          action: 'grid.boundary',
+          entity: 'grid',
+          entityKey: item.code,
+          gridId: item.existing.id,
+          detail: { validFrom: validFrom.toISOString() },
+        });
     }
 
     for (const item of planned) {
