@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { scratchPostgres } from '../test/helpers.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -19,20 +19,11 @@ async function target(): Promise<{ env: Record<string, string>; cleanup: () => P
       env: { DATA_DIR: dataDir },
       cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
-  const name = `gezhi_tcli_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const databaseUrl = new URL(url);
-  databaseUrl.pathname = `/${name}`;
+  const scratch = await scratchPostgres();
   return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: databaseUrl.toString() },
+    env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url },
     cleanup: async () => {
-      const drop = new pg.Client({ connectionString: url });
-      await drop.connect();
-      await drop.query(`drop database if exists "${name}" with (force)`);
-      await drop.end();
+      await scratch.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

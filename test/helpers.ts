@@ -15,28 +15,47 @@ export const engine: 'pglite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'po
 
 let copies = 0;
 
+async function adminQuery(url: string, text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A new, empty (or template-copied) database on the PostgreSQL server of TEST_DATABASE_URL, and how to drop it.
+ * The database is named after this process so that the global teardown can drop what a crash left behind.
+ */
+export async function scratchPostgres(
+  template?: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server) throw new Error('scratchPostgres needs TEST_DATABASE_URL');
+  const name = `gezhi_test_${process.pid}_${Date.now()}_${copies++}`;
+  await adminQuery(server, `create database "${name}"${template ? ` template "${template}"` : ''}`);
+  const parsed = new URL(server);
+  parsed.pathname = `/${name}`;
+  return {
+    url: parsed.toString(),
+    drop: () => adminQuery(server, `drop database if exists "${name}" with (force)`),
+  };
+}
+
 /** A fresh database, a copy of the migrated template: PGlite in memory, or a new PostgreSQL database. */
 export async function freshDatabase(): Promise<Database & { url?: string }> {
   const template = inject('databaseTemplate');
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = `gezhi_test_${process.pid}_${Date.now()}_${copies++}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database "${name}" template "${template}"`);
-    await admin.end();
-    const parsed = new URL(url);
-    parsed.pathname = `/${name}`;
-    const database = await openDatabase({ databaseUrl: parsed.toString(), poolSize: 5 });
+  if (engine === 'postgres') {
+    const scratch = await scratchPostgres(template);
+    const database = await openDatabase({ databaseUrl: scratch.url, poolSize: 5 });
     const close = database.close;
     return Object.assign(database, {
-      url: parsed.toString(),
+      url: scratch.url,
       async close() {
         await close();
-        const drop = new pg.Client({ connectionString: url });
-        await drop.connect();
-        await drop.query(`drop database if exists "${name}" with (force)`);
-        await drop.end();
+        await scratch.drop();
       },
     });
   }

@@ -48,6 +48,15 @@ export interface GridFeatureCollection {
   features: GridFeature[];
 }
 
+/** The fields of a grid that a change may set. */
+export interface GridPatch {
+  name?: string;
+  level?: string;
+  parentCode?: string | null;
+  gridType?: string;
+  attributes?: Record<string, unknown>;
+}
+
 export interface ImportResult {
   created: number;
   updated: number;
@@ -416,37 +425,9 @@ export class GridService {
   }
 
   /** Change a grid's name, type, attributes or parent. */
-  async update(
-    code: string,
-    patch: {
-      name?: string;
-      gridType?: string;
-      attributes?: Record<string, unknown>;
-      parentCode?: string | null;
-      level?: string;
-    },
-    actor: Actor,
-    scope: Scope,
-  ): Promise<GridRow> {
+  async update(code: string, patch: GridPatch, actor: Actor, scope: Scope): Promise<GridRow> {
     const row = await this.get(code, scope);
-    await this.apply(
-      [
-        {
-          type: 'Feature',
-          geometry: null,
-          properties: {
-            code,
-            name: patch.name ?? row.name,
-            level: patch.level ?? row.level,
-            parentCode: patch.parentCode === undefined ? row.parentCode : patch.parentCode,
-            gridType: patch.gridType ?? row.gridType,
-            attributes: patch.attributes ?? row.attributes,
-          },
-        },
-      ],
-      actor,
-      { mode: 'update', scope },
-    );
+    await this.apply([featureFrom(row, null, patch)], actor, { mode: 'update', scope });
     return this.get(code, Scope.everything());
   }
 
@@ -459,24 +440,11 @@ export class GridService {
     scope: Scope,
   ): Promise<GridRow> {
     const row = await this.get(code, scope);
-    await this.apply(
-      [
-        {
-          type: 'Feature',
-          geometry: geometry as GridGeometry,
-          properties: {
-            code,
-            name: row.name,
-            level: row.level,
-            parentCode: row.parentCode,
-            gridType: row.gridType,
-            attributes: row.attributes,
-          },
-        },
-      ],
-      actor,
-      { mode: 'update', scope, validFrom },
-    );
+    await this.apply([featureFrom(row, geometry as GridGeometry, {})], actor, {
+      mode: 'update',
+      scope,
+      validFrom,
+    });
     return this.get(code, Scope.everything());
   }
 
@@ -925,6 +893,22 @@ function gridProblems(problems: FieldProblem[]) {
     problems.length === 1 ? first.en : `${first.en} (and ${problems.length - 1} more problems)`,
     problems,
   );
+}
+
+/** The feature that re-states an existing grid with some of its fields changed. */
+function featureFrom(row: GridRow, geometry: GridGeometry | null, patch: GridPatch): GridFeature {
+  return {
+    type: 'Feature',
+    geometry,
+    properties: {
+      code: row.code,
+      name: patch.name ?? row.name,
+      level: patch.level ?? row.level,
+      parentCode: patch.parentCode === undefined ? row.parentCode : patch.parentCode,
+      gridType: patch.gridType ?? row.gridType,
+      attributes: patch.attributes ?? row.attributes,
+    },
+  };
 }
 
 function toEntry(row: GridRow): IndexEntry {
