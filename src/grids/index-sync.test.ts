@@ -76,3 +76,22 @@ describe('a restart on the same data folder', () => {
     // creating PGlite's files from nothing twice takes a while on a busy 2-core machine
   }, 180_000);
 });
+
+describe('the embedded data folder', () => {
+  it('is opened by one process at a time, and free again once closed', async () => {
+    const config = testConfig({ databaseUrl: undefined });
+    try {
+      const first = await openConfiguredDatabase(config);
+      // a lock written by another live process (this test's parent stands in for it) keeps a second opener out
+      fs.writeFileSync(`${config.dataDir}/gezhi.lock`, String(process.ppid));
+      await expect(openConfiguredDatabase(config)).rejects.toThrow(/in use by process/);
+      fs.writeFileSync(`${config.dataDir}/gezhi.lock`, String(process.pid));
+      await first.close();
+      expect(fs.existsSync(`${config.dataDir}/gezhi.lock`)).toBe(false);
+      const again = await openConfiguredDatabase(config);
+      await again.close();
+    } finally {
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
