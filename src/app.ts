@@ -8,6 +8,9 @@ import { AccountService } from './accounts/service.js';
 import { accountRoutes } from './accounts/routes.js';
 import { GridService } from './grids/service.js';
 import { gridRoutes } from './grids/routes.js';
+import { PeopleService } from './people/service.js';
+import { peopleRoutes } from './people/routes.js';
+import { lazyProtector } from './people/protection.js';
 import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
 
@@ -19,6 +22,7 @@ export interface Services {
   policy: Policy;
   grids: GridService;
   accounts: AccountService;
+  people: PeopleService;
 }
 
 export interface BuildOptions {
@@ -40,7 +44,13 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     config: options.config,
     grids,
   });
-  return { config: options.config, database: options.database, clock, policy, grids, accounts };
+  const people = new PeopleService({
+    database: options.database,
+    clock,
+    grids,
+    protector: lazyProtector(options.config),
+  });
+  return { config: options.config, database: options.database, clock, policy, grids, accounts, people };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
@@ -51,6 +61,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await systemRoutes(app, services);
   await accountRoutes(app, services);
   await gridRoutes(app, services);
+  await peopleRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();

@@ -58,7 +58,7 @@ describe('login, lockout and sessions', () => {
     expect(me.json()).toMatchObject({
       username: 'wang.wei',
       grids: user.gridCodes,
-      permissions: ['grid.read'],
+      permissions: ['grid.read', 'people.read', 'people.write', 'special_group.read'],
     });
     expect(await auditActions('wang.wei')).toEqual(['user.create', 'user.login']);
   });

@@ -14,6 +14,11 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'user.manage': true,
   'audit.read': true,
   'settings.manage': true,
+  'people.read': true,
+  'people.write': true,
+  'people.unmask': true,
+  'special_group.read': true,
+  'position.write': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

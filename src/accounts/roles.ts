@@ -32,7 +32,17 @@ export function isRole(value: string): value is Role {
 
 /** Actions that are guarded by role; where is always guarded by the data scope as well. */
 export type Permission =
-  'grid.read' | 'grid.write' | 'grid.import' | 'user.manage' | 'audit.read' | 'settings.manage';
+  | 'grid.read'
+  | 'grid.write'
+  | 'grid.import'
+  | 'user.manage'
+  | 'audit.read'
+  | 'settings.manage'
+  | 'people.read'
+  | 'people.write'
+  | 'people.unmask'
+  | 'special_group.read'
+  | 'position.write';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -49,6 +59,25 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'user.manage': ['admin'],
   'audit.read': ['admin', 'district', 'command_centre'],
   'settings.manage': ['admin'],
+  // People (D1, PIPL). What each role sees of a person is decided field by field in src/people/masking.ts.
+  'people.read': [
+    'admin',
+    'district',
+    'command_centre',
+    'area_leader',
+    'grid_leader',
+    'grid_worker',
+    'department',
+  ],
+  // grid workers collect and keep the resident roster (人口信息采集); departments and the district only read
+  'people.write': ['admin', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  // full ID numbers and phones: the community's grid leader, who serves the residents in person, and the
+  // administrator; every such read is audited. Workers and the street see them masked.
+  'people.unmask': ['admin', 'grid_leader'],
+  // who serves vulnerable people sees who they are; everyone else with grid access sees counts only
+  'special_group.read': ['admin', 'command_centre', 'grid_leader', 'grid_worker'],
+  // appointing grid leaders, workers and 五长制 building/unit leaders
+  'position.write': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

@@ -15,6 +15,12 @@ export interface Config {
   logLevel: string;
   /** Token lifetime in seconds (GEZHI_TOKEN_TTL). */
   tokenTtlSeconds: number;
+  /**
+   * Key of the personal-data encryption (GEZHI_DATA_KEY: 32 bytes, base64 or hex). When absent, a key is
+   * generated once into DATA_DIR/data.key (mode 0600). Several servers on one PostgreSQL must share the key,
+   * so set it there; losing it makes the stored ID numbers and phones unreadable.
+   */
+  dataKey: string | undefined;
 }
 
 export const DEFAULT_DEMO_PASSWORD = 'gezhi-demo-2026';
@@ -39,5 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: !['0', 'false', 'no', 'off'].includes((env.GEZHI_DEMO ?? '').toLowerCase()),
     logLevel: env.LOG_LEVEL || 'info',
     tokenTtlSeconds: integer('GEZHI_TOKEN_TTL', env.GEZHI_TOKEN_TTL, 12 * 3600, 60, 30 * 24 * 3600),
+    dataKey: env.GEZHI_DATA_KEY || undefined,
   };
 }

@@ -140,6 +140,7 @@ export async function createHttpServer(options: HttpOptions = {}): Promise<App> 
         { name: 'auth', description: '登录 Authentication' },
         { name: 'users', description: '用户 Users' },
         { name: 'grids', description: '网格 Grids' },
+        { name: 'people', description: '人员、岗位与网格画像 People, positions and grid portraits' },
         { name: 'audit', description: '审计 Audit log' },
       ],
     },

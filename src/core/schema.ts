@@ -3,3 +3,4 @@ export * from './audit.js';
 export * from './settings.js';
 export * from '../grids/tables.js';
 export * from '../accounts/tables.js';
+export * from '../people/tables.js';

@@ -15,6 +15,7 @@ import type { Executor } from '../core/db.js';
 import { settings } from '../core/settings.js';
 import { buildingUnits, buildings } from '../grids/tables.js';
 import { demoAccounts, type DemoAccount } from './accounts.js';
+import { seedDemoPeople } from './people.js';
 import { DEMO_SEED, generateDemoStreet, type DemoBuilding } from './street.js';
 
 export const DEMO_MARKER = 'demo.seeded';
@@ -25,14 +26,15 @@ const demoActor: Actor = { userId: null, name: 'demo' };
 const HOUSEHOLDS_PER_FLOOR = 2;
 const BATCH = 500;
 
-export type SeedStage = 'grids' | 'buildings' | 'accounts' | 'done';
+export type SeedStage = 'grids' | 'buildings' | 'accounts' | 'people' | 'done';
 
 export async function seedDemo(
   services: Services,
   options: { password: string; onProgress?: (stage: SeedStage) => void },
 ): Promise<{ created: boolean; accounts: DemoAccount[] }> {
   const { db } = services.database;
-  const { collection, buildings: demoBuildings } = generateDemoStreet(DEMO_SEED);
+  const street = generateDemoStreet(DEMO_SEED);
+  const { collection, buildings: demoBuildings } = street;
   const accounts = demoAccounts(collection);
   const marker = await db.select({ key: settings.key }).from(settings).where(eq(settings.key, DEMO_MARKER));
   if (marker.length > 0) return { created: false, accounts };
@@ -71,6 +73,10 @@ export async function seedDemo(
       if (!(await existingUsernames(db, [account.username])).has(account.username)) throw error;
     }
   }
+
+  // residents, businesses and positions; after the accounts, which some positions and persons are linked to
+  options.onProgress?.('people');
+  await seedDemoPeople(services, street, accounts);
 
   await db
     .insert(settings)
