@@ -6,6 +6,9 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+/** antd parts used only by the lazily loaded settings pages (tables, date pickers, drawers …). */
+const LAZY_ANTD =
+  /[\\/]node_modules[\\/](antd[\\/]es[\\/](table|date-picker|tree-select|drawer|descriptions|popconfirm|pagination|time-picker|calendar|tree|dropdown)|@rc-component[\\/](table|picker|tree-select|pagination|drawer|tree|dropdown)|dayjs)[\\/]/;
 /** Where `vite` (the dev server) sends API calls: a running `npm start`. */
 const apiTarget = process.env.GEZHI_API ?? 'http://localhost:3100';
 
@@ -70,10 +73,19 @@ export default defineConfig({
             },
             { name: 'maplibre', priority: 30, test: /[\\/]node_modules[\\/]maplibre-gl[\\/]/ },
             { name: 'echarts', priority: 30, test: /[\\/]node_modules[\\/](echarts|zrender)[\\/]/ },
+            // the parts of antd that only the lazily loaded settings pages use (tables, date pickers, drawers …)
+            // stay out of the chunk the login page preloads
+            {
+              name: 'antd-lazy',
+              priority: 10,
+              test: LAZY_ANTD,
+            },
             {
               name: 'antd',
               priority: 20,
-              test: /[\\/]node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|dayjs)[\\/]/,
+              test: (id: string) =>
+                /[\\/]node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+)[\\/]/.test(id) &&
+                !LAZY_ANTD.test(id),
             },
           ],
         },

@@ -7,12 +7,20 @@ import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { LoginPage } from './accounts/LoginPage';
 import { SessionProvider } from './accounts/session';
+import { SettingsGate, SettingsHome } from './settings/SettingsGate';
 import { ConsoleLayout } from './ui/ConsoleLayout';
 import { NotFound, WorkerAppSoon } from './ui/NotFound';
 import { RequireSession } from './ui/RequireSession';
 
 // the map page brings maplibre (~800 kB); the login page does not wait for it
 const GridsPage = lazy(() => import('./grids/GridsPage').then((module) => ({ default: module.GridsPage })));
+// the settings pages are for few people; their tables and forms load when opened
+const UsersPage = lazy(() =>
+  import('./settings/UsersPage').then((module) => ({ default: module.UsersPage })),
+);
+const AuditPage = lazy(() =>
+  import('./settings/AuditPage').then((module) => ({ default: module.AuditPage })),
+);
 
 function PageLoading() {
   return (
@@ -44,6 +52,27 @@ const router = createBrowserRouter([
           <Suspense fallback={<PageLoading />}>
             <GridsPage />
           </Suspense>
+        ),
+      },
+      { path: 'settings', element: <SettingsHome /> },
+      {
+        path: 'settings/users',
+        element: (
+          <SettingsGate page="users">
+            <Suspense fallback={<PageLoading />}>
+              <UsersPage />
+            </Suspense>
+          </SettingsGate>
+        ),
+      },
+      {
+        path: 'settings/audit',
+        element: (
+          <SettingsGate page="audit">
+            <Suspense fallback={<PageLoading />}>
+              <AuditPage />
+            </Suspense>
+          </SettingsGate>
         ),
       },
       { path: '*', element: <NotFound /> },

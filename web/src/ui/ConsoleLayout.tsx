@@ -3,7 +3,9 @@ import {
   ApartmentOutlined,
   DashboardOutlined,
   LogoutOutlined,
+  AuditOutlined,
   ProfileOutlined,
+  SettingOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -11,6 +13,7 @@ import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../accounts/session';
+import { settingsPagesFor } from '../settings/access';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Logo } from './Logo';
 
@@ -25,12 +28,21 @@ const PAGES: { key: string; path: string; icon: React.ReactNode; ready: boolean 
   { key: 'people', path: '/console/people', icon: <TeamOutlined />, ready: false },
 ];
 
+const SETTINGS_ICONS: Record<string, React.ReactNode> = {
+  users: <UserOutlined />,
+  audit: <AuditOutlined />,
+};
+
 export function ConsoleLayout() {
   const { t } = useTranslation();
   const { user, signOut } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const current = PAGES.find((page) => location.pathname.startsWith(page.path))?.key ?? 'grids';
+  const settingsPages = settingsPagesFor(user?.roles ?? []);
+  const current =
+    settingsPages.find((page) => location.pathname.startsWith(page.path))?.key ??
+    PAGES.find((page) => location.pathname.startsWith(page.path))?.key ??
+    'grids';
 
   const items: MenuProps['items'] = PAGES.map((page) => ({
     key: page.key,
@@ -47,6 +59,19 @@ export function ConsoleLayout() {
       </Tooltip>
     ),
   }));
+  // 设置 Settings: only the pages the roles may open, and no menu at all for who may open none
+  if (settingsPages.length > 0) {
+    items.push({
+      key: 'settings',
+      icon: <SettingOutlined />,
+      label: <span data-testid="nav-settings">{t('nav.settings')}</span>,
+      children: settingsPages.map((page) => ({
+        key: page.key,
+        icon: SETTINGS_ICONS[page.key],
+        label: <span data-testid={`nav-settings-${page.key}`}>{t(`nav.${page.key}`)}</span>,
+      })),
+    });
+  }
 
   const roles = user?.roles ?? [];
   return (
@@ -67,6 +92,8 @@ export function ConsoleLayout() {
           onClick={({ key }) => {
             const page = PAGES.find((p) => p.key === key);
             if (page?.ready) navigate(page.path);
+            const setting = settingsPages.find((p) => p.key === key);
+            if (setting) navigate(setting.path);
           }}
         />
         <Space size={4} className="console-user">
