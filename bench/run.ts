@@ -12,6 +12,7 @@ import type { IndexEntry } from '../src/grids/locate.js';
 import { runGridImportBench } from './grid-import.js';
 import { presentImportBench, runImportBench } from './import.js';
 import { runLocateBench } from './locate.js';
+import { runPortraitBench } from './portrait.js';
 import { printTable, progress } from './util.js';
 
 const command = process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… npm run bench' : 'npm run bench';
@@ -53,3 +54,6 @@ printTable(
   presentImportBench(await runImportBench({ databaseUrl: process.env.BENCH_DATABASE_URL || undefined })),
   command,
 );
+
+progress('grid portrait');
+printTable('Grid portrait (GET /api/grids/{code}/portrait), PGlite', await runPortraitBench(10), command);
