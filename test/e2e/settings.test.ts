@@ -7,44 +7,25 @@
  * Needs Debian's Chromium (`apt-get install chromium fonts-wqy-microhei`) and a build of the console
  * (`npm run build:web`); without either it skips and says why.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { buildApp, type Services } from '../../src/app.js';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/core/http.js';
-import type { Database } from '../../src/core/db.js';
-import { seedDemo } from '../../src/demo/seed.js';
-import { webRoutes } from '../../src/web/static.js';
-import { freshDatabase, login, testConfig } from '../helpers.js';
+import { login } from '../helpers.js';
+import {
+  SCREENSHOTS,
+  WAIT,
+  missingForBrowser,
+  openBrowser,
+  shown,
+  startDemoServer,
+  textOf,
+  type DemoServer,
+} from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_DIST = path.join(ROOT, 'web', 'dist');
-const SCREENSHOTS = path.join(ROOT, 'test-results');
 const PASSWORD = 'e2e-demo-password';
 
-const missing = [
-  fs.existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium fonts-wqy-microhei)`,
-  fs.existsSync(path.join(WEB_DIST, 'index.html')) ? null : 'web/dist is missing (npm run build:web)',
-].filter((reason): reason is string => reason !== null);
-if (missing.length > 0)
-  console.warn(`[e2e] browser test of the settings pages skipped: ${missing.join('; ')}`);
-
-const WAIT = { timeout: 15_000 };
-
-async function shown(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', ...WAIT });
-}
-
-function textOf(locator: Locator): () => Promise<string> {
-  return () =>
-    locator
-      .first()
-      .innerText({ timeout: 1_000 })
-      .catch(() => '');
-}
+const missing = missingForBrowser('the settings pages');
 
 /** Sign in through the login form of a page that shows it. */
 async function signIn(page: Page, username: string, password: string): Promise<void> {
@@ -54,12 +35,9 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 }
 
 describe.skipIf(missing.length > 0)('the settings pages of the web console in Chromium', () => {
+  let server: DemoServer;
   let app: App;
-  let services: Services;
-  let database: Database;
-  let dataDir: string;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
   const pageErrors: string[] = [];
@@ -76,44 +54,15 @@ describe.skipIf(missing.length > 0)('the settings pages of the web console in Ch
   };
 
   beforeAll(async () => {
-    database = await freshDatabase();
-    const config = testConfig();
-    dataDir = config.dataDir;
-    ({ app, services } = await buildApp({ config, database }));
-    if (!app.hasRoute({ method: 'GET', url: '/console/*' })) await webRoutes(app, { distDir: WEB_DIST });
-    await app.ready();
-    await seedDemo(services, { password: PASSWORD });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    page = await context.newPage();
+    server = await startDemoServer(PASSWORD);
+    ({ app, base } = server);
+    ({ browser, page } = await openBrowser(pageErrors));
     watch(page);
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
-      pageErrors.push(`request outside the server: ${route.request().url()}`);
-      return route.abort();
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await database?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('an administrator creates a grid worker bound to one community, who then sees only that community', async () => {

@@ -1,0 +1,109 @@
+/**
+ * What every browser test needs: Debian's Chromium, the built console, and the real server on a fresh database
+ * with the demo street, listening on a free port of 127.0.0.1. Tests skip with a reason when Chromium or the build
+ * is missing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildApp, type Services } from '../../src/app.js';
+import type { App } from '../../src/core/http.js';
+import { seedDemo } from '../../src/demo/seed.js';
+import { webRoutes } from '../../src/web/static.js';
+import { freshDatabase, testConfig } from '../helpers.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WEB_DIST = path.join(ROOT, 'web', 'dist');
+export const SCREENSHOTS = path.join(ROOT, 'test-results');
+export const WAIT = { timeout: 15_000 };
+
+/** Why browser tests cannot run here (empty: they can). */
+export function missingForBrowser(what: string): string[] {
+  const missing = [
+    fs.existsSync(CHROMIUM)
+      ? null
+      : `${CHROMIUM} is missing (apt-get install -y chromium fonts-wqy-microhei)`,
+    fs.existsSync(path.join(WEB_DIST, 'index.html')) ? null : 'web/dist is missing (npm run build:web)',
+  ].filter((reason): reason is string => reason !== null);
+  if (missing.length > 0) console.warn(`[e2e] browser test of ${what} skipped: ${missing.join('; ')}`);
+  return missing;
+}
+
+/** Wait until the element is on the screen (playwright-core has no expect matchers of its own). */
+export async function shown(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', ...WAIT });
+}
+
+/** The element's text, polled by expect.poll until the assertion holds. */
+export function textOf(locator: Locator): () => Promise<string> {
+  return () =>
+    locator
+      .first()
+      .innerText({ timeout: 1_000 })
+      .catch(() => '');
+}
+
+export interface DemoServer {
+  app: App;
+  services: Services;
+  base: string;
+  /** Milliseconds the demo seed took on the server side. */
+  seedMs: number;
+  close(): Promise<void>;
+}
+
+/** The real server with the console and the demo street, listening on a free port. */
+export async function startDemoServer(password: string): Promise<DemoServer> {
+  const database = await freshDatabase();
+  const config = testConfig();
+  const { app, services } = await buildApp({ config, database });
+  if (!app.hasRoute({ method: 'GET', url: '/console/*' })) await webRoutes(app, { distDir: WEB_DIST });
+  await app.ready();
+  const seedStart = performance.now();
+  await seedDemo(services, { password });
+  const seedMs = Math.round(performance.now() - seedStart);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    app,
+    services,
+    base,
+    seedMs,
+    async close() {
+      await app.close();
+      await database.close();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Chromium headless, a 1366×768 zh-CN context that may not reach outside the server (no tile, glyph or font
+ * server: such a request is recorded in `errors` and aborted), and its first page.
+ */
+export async function openBrowser(
+  errors: string[],
+): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+    errors.push(`request outside the server: ${route.request().url()}`);
+    return route.abort();
+  });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return { browser, context, page: await context.newPage() };
+}
