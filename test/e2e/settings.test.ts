@@ -34,6 +34,21 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
 }
 
+/**
+ * Open a settings page through the top menu. The submenu opens on hover, and on a busy machine the pointer can
+ * leave it before the click lands: try again until the address changes.
+ */
+async function openFromMenu(page: Page, item: 'users' | 'audit'): Promise<void> {
+  const target = new RegExp(`/console/settings/${item}$`);
+  for (let attempt = 0; attempt < 4 && !target.test(page.url()); attempt++) {
+    await page.getByTestId('nav-settings').hover();
+    const entry = page.getByTestId(`nav-settings-${item}`);
+    await entry.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    await entry.click({ timeout: 5_000 }).catch(() => undefined);
+    await page.waitForURL(target, { timeout: 5_000 }).catch(() => undefined);
+  }
+}
+
 describe.skipIf(missing.length > 0)('the settings pages of the web console in Chromium', () => {
   let server: DemoServer;
   let app: App;
@@ -79,8 +94,7 @@ describe.skipIf(missing.length > 0)('the settings pages of the web console in Ch
     await page.locator('[data-testid=grid-tree] .tree-node').first().waitFor(WAIT);
 
     // 设置 → 用户管理 from the top bar
-    await page.getByTestId('nav-settings').hover();
-    await page.getByTestId('nav-settings-users').click();
+    await openFromMenu(page, 'users');
     await expect.poll(() => page.url(), WAIT).toMatch(/\/console\/settings\/users$/);
     const table = page.getByTestId('users-table');
     await expect.poll(textOf(table), WAIT).toContain('worker1');
@@ -191,8 +205,7 @@ describe.skipIf(missing.length > 0)('the settings pages of the web console in Ch
 
   it('an administrator finds the creation of the user in the audit log and reads its details', async () => {
     await page.goto(`${base}/console/grids`);
-    await page.getByTestId('nav-settings').hover();
-    await page.getByTestId('nav-settings-audit').click();
+    await openFromMenu(page, 'audit');
     await expect.poll(() => page.url(), WAIT).toMatch(/\/console\/settings\/audit$/);
     const table = page.getByTestId('audit-table');
     // newest first: the sign-in refused to the disabled user above
