@@ -1,15 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
-import { App, Button, DatePicker, Input, Select, Table, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
+import { Button, DatePicker, Input, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { ApiError, errorText } from '../api/client';
 import { auditApi, type AuditEntry, type AuditFilter } from './api';
 import { DetailList } from './AuditDetail';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, actionColor } from './auditActions';
 import { useGridNames } from './gridNames';
 import { formatTime } from './time';
+import { usePagedList } from './usePagedList';
 import './settings.css';
 
 const PAGE_SIZE = 20;
@@ -37,7 +37,6 @@ function filterOf(
 /** 审计日志: every recorded write and sign-in in the reader's grids, newest first. */
 export function AuditPage() {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
   const [range, setRange] = useState<Range>(null);
   const [action, setAction] = useState<string | undefined>();
   const [entity, setEntity] = useState<string | undefined>();
@@ -47,36 +46,12 @@ export function AuditPage() {
   const [applied, setApplied] = useState({ actor: '', entityKey: '' });
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(PAGE_SIZE);
-  const [reload, setReload] = useState(0);
-  const [data, setData] = useState<{ items: AuditEntry[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(true);
+  const { data, loading, reload } = usePagedList<AuditEntry>(
+    (signal) => auditApi.list(filterOf(range, action, entity, applied), page, pageSize, signal),
+    [range, action, entity, applied, page, pageSize],
+  );
   const names = useGridNames(data.items.flatMap((entry) => (entry.gridCode ? [entry.gridCode] : [])));
   const language = i18n.language;
-
-  const showError = useCallback(
-    (error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) return;
-      void message.error(errorText(error));
-    },
-    [message],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    auditApi
-      .list(filterOf(range, action, entity, applied), page, pageSize, controller.signal)
-      .then((answer) => {
-        setData(answer);
-        setLoading(false);
-      })
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return;
-        setLoading(false);
-        showError(error);
-      });
-    return () => controller.abort();
-  }, [range, action, entity, applied, page, pageSize, reload, showError]);
 
   const apply = () => {
     setPage(1);
@@ -218,11 +193,7 @@ export function AuditPage() {
           {t('audit.reset')}
         </Button>
         <Tooltip title={t('common.refresh')}>
-          <Button
-            icon={<ReloadOutlined />}
-            aria-label={t('common.refresh')}
-            onClick={() => setReload((n) => n + 1)}
-          />
+          <Button icon={<ReloadOutlined />} aria-label={t('common.refresh')} onClick={() => reload()} />
         </Tooltip>
       </div>
       <Table<AuditEntry>

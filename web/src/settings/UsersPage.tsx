@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App, Button, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { ApiError, errorText } from '../api/client';
 import { userApi, type User } from './api';
 import { useGridNames } from './gridNames';
 import { roleColor } from './roleColors';
 import { UserDrawer } from './UserDrawer';
 import { formatTime } from './time';
+import { usePagedList } from './usePagedList';
 import './settings.css';
 
 const PAGE_SIZE = 20;
@@ -19,36 +19,13 @@ export function UsersPage() {
   const { message } = App.useApp();
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(PAGE_SIZE);
-  const [data, setData] = useState<{ items: User[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(true);
-  const [reload, setReload] = useState(0);
   const [editing, setEditing] = useState<{ user: User | null } | null>(null);
-  const names = useGridNames(data.items.flatMap((user) => user.grids));
 
-  const showError = useCallback(
-    (error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) return; // the login page explains
-      void message.error(errorText(error));
-    },
-    [message],
+  const { data, setData, loading, reload, showError } = usePagedList<User>(
+    (signal) => userApi.list(page, pageSize, signal),
+    [page, pageSize],
   );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    userApi
-      .list(page, pageSize, controller.signal)
-      .then((answer) => {
-        setData(answer);
-        setLoading(false);
-      })
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return;
-        setLoading(false);
-        showError(error);
-      });
-    return () => controller.abort();
-  }, [page, pageSize, reload, showError]);
+  const names = useGridNames(data.items.flatMap((user) => user.grids));
 
   const replace = (saved: User) =>
     setData((previous) => ({
@@ -198,11 +175,7 @@ export function UsersPage() {
         </Typography.Text>
         <Space className="settings-tools">
           <Tooltip title={t('common.refresh')}>
-            <Button
-              icon={<ReloadOutlined />}
-              aria-label={t('common.refresh')}
-              onClick={() => setReload((n) => n + 1)}
-            />
+            <Button icon={<ReloadOutlined />} aria-label={t('common.refresh')} onClick={() => reload()} />
           </Tooltip>
           <Button
             type="primary"
@@ -248,7 +221,7 @@ export function UsersPage() {
             // a new user has the highest id: show the last page, where it is
             const last = Math.max(1, Math.ceil((data.total + 1) / pageSize));
             if (last !== page) setPage(last);
-            else setReload((n) => n + 1);
+            else reload();
           } else {
             replace(saved);
             void message.success(t('users.saved', { name: saved.username }));
