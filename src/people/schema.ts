@@ -25,6 +25,7 @@ export const ORGANISATION_KINDS = [
   'market_stall',
   'social_organisation',
   'government',
+  'department', // 职能部门: events are dispatched to these
   'other',
 ] as const;
 export const OrganisationKind = Type.Union(ORGANISATION_KINDS.map((kind) => Type.Literal(kind)));
