@@ -84,6 +84,10 @@ describe('routing from the responsibility lists', () => {
     const district = matter({ gridCode: DISTRICT, department: HOUSING });
     const street = matter({ gridCode: STREET, department: CITY });
     const community = matter({ gridCode: COMMUNITY, department: FIRE });
+    const micro = matter({ gridCode: MICRO, department: CITY });
+    expect(suggestRoute(request, [micro, everywhere, district, street, community]).department?.id).toBe(
+      CITY.id,
+    );
     expect(suggestRoute(request, [everywhere, district, street, community]).department?.id).toBe(FIRE.id);
     expect(suggestRoute(request, [everywhere, district, street]).department?.id).toBe(CITY.id);
     expect(suggestRoute(request, [everywhere, district]).department?.id).toBe(HOUSING.id);
