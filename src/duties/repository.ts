@@ -150,10 +150,11 @@ export const dutyRepository = {
   async organisation(
     executor: Executor,
     id: number,
-  ): Promise<{ id: number; name: string; kind: string; gridPath: string } | undefined> {
-    const [row] = rowsOf<{ id: number; name: string; kind: string; gridPath: string }>(
+  ): Promise<{ id: number; name: string; kind: string; gridId: number; gridPath: string } | undefined> {
+    const [row] = rowsOf<{ id: number; name: string; kind: string; gridId: number; gridPath: string }>(
       await executor.execute(sql`
-        select o.id, o.name, o.kind, g.path as "gridPath" from organisations o join grids g on g.id = o.grid_id
+        select o.id, o.name, o.kind, o.grid_id as "gridId", g.path as "gridPath"
+        from organisations o join grids g on g.id = o.grid_id
         where o.id = ${id}`),
     );
     return row;

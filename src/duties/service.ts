@@ -172,6 +172,7 @@ export class DutyService {
           action: 'department.users',
           entity: 'organisation',
           entityKey: String(id),
+          gridId: department.gridId,
           detail: { userIds, moved },
         },
       ]);
