@@ -11,6 +11,8 @@ import { gridRoutes } from './grids/routes.js';
 import { PeopleService } from './people/service.js';
 import { peopleRoutes } from './people/routes.js';
 import { lazyProtector } from './people/protection.js';
+import { DutyService } from './duties/service.js';
+import { dutyRoutes } from './duties/routes.js';
 import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
 
@@ -23,6 +25,7 @@ export interface Services {
   grids: GridService;
   accounts: AccountService;
   people: PeopleService;
+  duties: DutyService;
 }
 
 export interface BuildOptions {
@@ -50,7 +53,17 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     grids,
     protector: lazyProtector(options.config),
   });
-  return { config: options.config, database: options.database, clock, policy, grids, accounts, people };
+  const duties = new DutyService({ database: options.database, clock, grids });
+  return {
+    config: options.config,
+    database: options.database,
+    clock,
+    policy,
+    grids,
+    accounts,
+    people,
+    duties,
+  };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
@@ -62,6 +75,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await accountRoutes(app, services);
   await gridRoutes(app, services);
   await peopleRoutes(app, services);
+  await dutyRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();

@@ -42,7 +42,9 @@ export type Permission =
   | 'people.write'
   | 'people.unmask'
   | 'special_group.read'
-  | 'position.write';
+  | 'position.write'
+  | 'duty.read'
+  | 'duty.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -78,6 +80,18 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'special_group.read': ['admin', 'command_centre', 'grid_leader', 'grid_worker'],
   // appointing grid leaders, workers and 五长制 building/unit leaders
   'position.write': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  // responsibility lists, departments and key areas (F4): every staff role reads them to know who answers for
+  // what; the street's command centre keeps them with the departments (004 "部门责任清单 … 联合城运部门制定")
+  'duty.read': [
+    'admin',
+    'district',
+    'command_centre',
+    'area_leader',
+    'grid_leader',
+    'grid_worker',
+    'department',
+  ],
+  'duty.manage': ['admin', 'command_centre'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

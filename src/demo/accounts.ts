@@ -57,6 +57,14 @@ export function demoAccounts(collection: GridFeatureCollection): DemoAccount[] {
     { username: 'worker1', displayName: '刘洋', roles: ['grid_worker'], grids: [first.properties.code] },
     { username: 'worker2', displayName: '赵静', roles: ['grid_worker'], grids: [second.properties.code] },
     { username: 'dept-fire', displayName: '消防救援站', roles: ['department'], grids: [DEMO_STREET.code] },
+    {
+      username: 'dept-cityman',
+      displayName: '城管执法中队',
+      roles: ['department'],
+      grids: [DEMO_STREET.code],
+    },
+    { username: 'dept-market', displayName: '市场监管所', roles: ['department'], grids: [DEMO_STREET.code] },
+    { username: 'dept-housing', displayName: '房管办', roles: ['department'], grids: [DEMO_STREET.code] },
     { username: 'resident1', displayName: '孙丽华', roles: ['resident'], grids: [home.properties.code] },
   ];
 }

@@ -4,6 +4,7 @@ import { rowsOf } from '../core/db.js';
 import { inspectIdNumber } from '../people/identity.js';
 import { buildTestApp, login, type TestApp } from '../../test/helpers.js';
 import { demoAccounts } from './accounts.js';
+import { DEMO_DEPARTMENTS } from './duties.js';
 import { generateDemoPeople } from './people.js';
 import { seedDemo } from './seed.js';
 import { generateDemoStreet } from './street.js';
@@ -98,7 +99,8 @@ describe('the demo residents (seeded)', () => {
     }>();
     expect(body.population).toBe(people.persons.length);
     expect(body.households).toBe(people.households.length);
-    expect(body.organisations.total).toBe(people.organisations.length);
+    // the street's departments (src/demo/duties.ts) are organisations of the street too
+    expect(body.organisations.total).toBe(people.organisations.length + DEMO_DEPARTMENTS.length);
     expect(body.positions).toMatchObject({ microGrids: 201, microGridsWithoutLeader: 0 });
   });
 });

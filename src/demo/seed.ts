@@ -16,6 +16,7 @@ import { settings } from '../core/settings.js';
 import { buildingUnits, buildings } from '../grids/tables.js';
 import { demoAccounts, type DemoAccount } from './accounts.js';
 import { seedDemoPeople } from './people.js';
+import { seedDemoDuties } from './duties.js';
 import { DEMO_SEED, generateDemoStreet, type DemoBuilding } from './street.js';
 
 export const DEMO_MARKER = 'demo.seeded';
@@ -77,6 +78,8 @@ export async function seedDemo(
   // residents, businesses and positions; after the accounts, which some positions and persons are linked to
   options.onProgress?.('people');
   await seedDemoPeople(services, street, accounts);
+  // departments, responsibility lists and key areas; after the people, whose micro-grid leaders answer for areas
+  await seedDemoDuties(services, street, accounts);
 
   await db
     .insert(settings)

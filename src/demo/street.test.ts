@@ -282,6 +282,9 @@ describe('the demo accounts', () => {
       'worker1',
       'worker2',
       'dept-fire',
+      'dept-cityman',
+      'dept-market',
+      'dept-housing',
       'resident1',
     ]);
     const used = new Set(accounts.flatMap((account) => account.roles));
