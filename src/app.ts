@@ -13,6 +13,8 @@ import { peopleRoutes } from './people/routes.js';
 import { lazyProtector } from './people/protection.js';
 import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
+import { CatalogueService } from './catalogue/service.js';
+import { catalogueRoutes } from './catalogue/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -23,6 +25,7 @@ export interface Services {
   grids: GridService;
   accounts: AccountService;
   people: PeopleService;
+  catalogue: CatalogueService;
 }
 
 export interface BuildOptions {
@@ -50,7 +53,19 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     grids,
     protector: lazyProtector(options.config),
   });
-  return { config: options.config, database: options.database, clock, policy, grids, accounts, people };
+  const catalogue = new CatalogueService({ database: options.database, clock, grids });
+  // the catalogue, deadline policies, calendar and default ladder exist on every install, not only in the demo
+  await catalogue.seedDefaults();
+  return {
+    config: options.config,
+    database: options.database,
+    clock,
+    policy,
+    grids,
+    accounts,
+    people,
+    catalogue,
+  };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
@@ -62,6 +77,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await accountRoutes(app, services);
   await gridRoutes(app, services);
   await peopleRoutes(app, services);
+  await catalogueRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();

@@ -42,6 +42,8 @@ export type Permission =
   | 'people.write'
   | 'people.unmask'
   | 'special_group.read'
+  | 'category.manage'
+  | 'deadline.manage'
   | 'position.write';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
@@ -78,6 +80,10 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'special_group.read': ['admin', 'command_centre', 'grid_leader', 'grid_worker'],
   // appointing grid leaders, workers and 五长制 building/unit leaders
   'position.write': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  // the event catalogue (E9) is one for the installation; every signed-in user reads it
+  'category.manage': ['admin'],
+  // deadline policies, the working calendar and escalation ladders (E4); every signed-in user reads them
+  'deadline.manage': ['admin'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {
