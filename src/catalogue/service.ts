@@ -1,5 +1,5 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
-import { recordAudit, systemActor, type Actor } from '../core/audit.js';
+import { recordAudit, type Actor } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import type { Database } from '../core/db.js';
 import { errors, type FieldProblem } from '../core/errors.js';
@@ -199,9 +199,7 @@ export class CatalogueService {
         .insert(settings)
         .values({ key: CATALOGUE_SEED_MARKER, value: { categories: categories.length }, updatedAt: now })
         .onConflictDoNothing();
-      await recordAudit(tx, systemActor, now, [
-        { action: 'catalogue.seed', entity: 'event_category', detail: { categories: categories.length } },
-      ]);
+      // not audited: no one acted; the marker row and the `seeded` flags of the calendar days record the seed
     });
     return true;
   }
