@@ -140,6 +140,22 @@ describe('event catalogue, deadline policies, calendar and escalation ladders th
       expect(disputes).toMatchObject({ key: 'difficult', clockType: 'continuous' });
       expect(disputes.stages.consult).toBe(48 * 3600);
       await expect(t.services.catalogue.resolvePolicy('9999')).rejects.toMatchObject({ status: 404 });
+      const respond = await t.services.catalogue.stageDeadlineFor(
+        '0702',
+        'respond',
+        at('2026-11-25T09:00:00'),
+      );
+      expect(respond).toMatchObject({ policy: 'urgent', clockType: 'continuous', seconds: 1800 });
+      expect([iso(respond!.warnAt), iso(respond!.dueAt)]).toEqual([
+        '2026-11-25T09:20:00',
+        '2026-11-25T09:30:00',
+      ]);
+      expect(
+        await t.services.catalogue.stageDeadlineFor('0702', 'plan', at('2026-11-25T09:00:00')),
+      ).toBeNull();
+      // a complex matter's plan: 7 natural days, the start day not counted
+      const plan = await t.services.catalogue.stageDeadlineFor('0907', 'plan', at('2026-11-25T15:00:00'));
+      expect(iso(plan!.dueAt)).toBe('2026-12-03T00:00:00');
     });
   });
 

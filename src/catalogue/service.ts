@@ -13,8 +13,11 @@ import {
   formatClockTime,
   parseClockTime,
   periodProblems,
+  stageDeadline,
   workingCalendar,
+  type Adjustments,
   type ClockType,
+  type StageDeadline,
   type Warning,
   type WorkingCalendar,
   type WorkingPeriod,
@@ -385,6 +388,31 @@ export class CatalogueService {
     const policy = (await repo.policy(this.db, key)) ?? (await repo.policy(this.db, FALLBACK_POLICY));
     if (!policy) throw errors.notFound(POLICY, key);
     return this.toPolicy(policy);
+  }
+
+  /**
+   * The warning and due instants of one stage of an event filed under `categoryCode`, on its policy's clock and the
+   * current working calendar: what the scheduler stores for an event. Null when the policy does not time that stage.
+   * `adjustments` are the event's suspensions (挂账) and approved extensions (延期) of this stage.
+   */
+  async stageDeadlineFor(
+    categoryCode: string,
+    stage: Stage,
+    start: Date,
+    adjustments: Adjustments = {},
+  ): Promise<(StageDeadline & { policy: string; clockType: ClockType; seconds: number }) | null> {
+    const policy = await this.resolvePolicy(categoryCode);
+    const seconds = policy.stages[stage];
+    if (seconds === undefined) return null;
+    const deadline = stageDeadline(
+      start,
+      seconds,
+      policy.clockType,
+      await this.calendar(),
+      policy.warning,
+      adjustments,
+    );
+    return { ...deadline, policy: policy.key, clockType: policy.clockType, seconds };
   }
 
   // ——— deadline policies (E4) ———
