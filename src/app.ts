@@ -15,6 +15,8 @@ import { DutyService } from './duties/service.js';
 import { dutyRoutes } from './duties/routes.js';
 import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
+import { CatalogueService } from './catalogue/service.js';
+import { catalogueRoutes } from './catalogue/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -26,6 +28,7 @@ export interface Services {
   accounts: AccountService;
   people: PeopleService;
   duties: DutyService;
+  catalogue: CatalogueService;
 }
 
 export interface BuildOptions {
@@ -54,6 +57,9 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     protector: lazyProtector(options.config),
   });
   const duties = new DutyService({ database: options.database, clock, grids });
+  const catalogue = new CatalogueService({ database: options.database, clock, grids });
+  // the catalogue, deadline policies, calendar and default ladder exist on every install, not only in the demo
+  await catalogue.seedDefaults();
   return {
     config: options.config,
     database: options.database,
@@ -63,6 +69,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     accounts,
     people,
     duties,
+    catalogue,
   };
 }
 
@@ -76,6 +83,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await gridRoutes(app, services);
   await peopleRoutes(app, services);
   await dutyRoutes(app, services);
+  await catalogueRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();

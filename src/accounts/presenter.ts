@@ -21,6 +21,8 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'position.write': true,
   'duty.read': true,
   'duty.manage': true,
+  'category.manage': true,
+  'deadline.manage': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

@@ -44,7 +44,9 @@ export type Permission =
   | 'special_group.read'
   | 'position.write'
   | 'duty.read'
-  | 'duty.manage';
+  | 'duty.manage'
+  | 'category.manage'
+  | 'deadline.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -92,6 +94,10 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
     'department',
   ],
   'duty.manage': ['admin', 'command_centre'],
+  // the event catalogue (E9) is one for the installation; every signed-in user reads it
+  'category.manage': ['admin'],
+  // deadline policies, the working calendar and escalation ladders (E4); every signed-in user reads them
+  'deadline.manage': ['admin'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {
