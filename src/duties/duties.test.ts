@@ -125,7 +125,8 @@ describe('departments, responsibility lists, key areas and routing through the A
         ('0701', '07', 2, '消防通道堵塞', 'Blocked fire lane'),
         ('0702', '07', 2, '消火栓', 'Fire hydrant'),
         ('09', null, 1, '矛盾纠纷', 'Disputes'),
-        ('0901', '09', 2, '邻里纠纷', 'Neighbour dispute')`);
+        ('0901', '09', 2, '邻里纠纷', 'Neighbour dispute')
+      on conflict (code) do nothing`);
   });
   afterAll(async () => t.close());
 
