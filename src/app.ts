@@ -13,6 +13,11 @@ import { peopleRoutes } from './people/routes.js';
 import { lazyProtector } from './people/protection.js';
 import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
+import { JobRunner } from './jobs/runner.js';
+import { ChangeStream } from './notifications/stream.js';
+import { NotificationService } from './notifications/service.js';
+import { WebhookService } from './notifications/webhooks.js';
+import { notificationRoutes } from './notifications/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -23,6 +28,12 @@ export interface Services {
   grids: GridService;
   accounts: AccountService;
   people: PeopleService;
+  /** Durable jobs and timers; the server starts its loop (start()), tests call runDue(). */
+  jobs: JobRunner;
+  /** The live stream's bus: publish() change messages after commit. */
+  stream: ChangeStream;
+  notifications: NotificationService;
+  webhooks: WebhookService;
 }
 
 export interface BuildOptions {
@@ -50,7 +61,24 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     grids,
     protector: lazyProtector(options.config),
   });
-  return { config: options.config, database: options.database, clock, policy, grids, accounts, people };
+  const jobs = new JobRunner({ database: options.database, clock });
+  const stream = new ChangeStream({ database: options.database, clock });
+  await stream.start();
+  const notifications = new NotificationService({ database: options.database, clock, stream });
+  const webhooks = new WebhookService({ database: options.database, clock, jobs });
+  return {
+    config: options.config,
+    database: options.database,
+    clock,
+    policy,
+    grids,
+    accounts,
+    people,
+    jobs,
+    stream,
+    notifications,
+    webhooks,
+  };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
@@ -62,9 +90,15 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await accountRoutes(app, services);
   await gridRoutes(app, services);
   await peopleRoutes(app, services);
+  await notificationRoutes(app, services);
   await webRoutes(app, {});
+  // open live streams would keep the server from closing
+  app.addHook('preClose', async () => {
+    await services.stream.stop();
+  });
   app.addHook('onClose', async () => {
     await services.grids.stop();
+    await services.jobs.stop();
   });
   return { app, services };
 }

@@ -42,7 +42,8 @@ export type Permission =
   | 'people.write'
   | 'people.unmask'
   | 'special_group.read'
-  | 'position.write';
+  | 'position.write'
+  | 'webhook.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -78,6 +79,8 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'special_group.read': ['admin', 'command_centre', 'grid_leader', 'grid_worker'],
   // appointing grid leaders, workers and 五长制 building/unit leaders
   'position.write': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  // outbound webhooks send change messages to outside systems: the administrator registers them
+  'webhook.manage': ['admin'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {
