@@ -21,6 +21,7 @@ interface ListBody {
   items: {
     id: number;
     kind: string;
+    data: Record<string, unknown>;
     title: { zh: string; en: string };
     readAt: string | null;
     link: string | null;
@@ -125,6 +126,7 @@ describe('the in-app inbox', () => {
       kind: 'event.dispatched',
       title: DISPATCHED.title,
       link: '/events/42',
+      data: { eventId: 42 },
       readAt: null,
     });
     expect((await inbox('leader11')).total).toBe(1);
