@@ -35,7 +35,7 @@ async function fill(
       insert into jobs (kind, key, run_at, payload, created_at)
       select ${KIND}, 'event:' || i,
         case when i % ${every} = 0 then ${now}::timestamptz - ((i % 3600) || ' seconds')::interval
-             else ${now}::timestamptz + interval '1 minute' + ((i * 7919 % 2592000) || ' seconds')::interval end,
+             else ${now}::timestamptz + interval '1 minute' + ((i::bigint * 7919 % 2592000) || ' seconds')::interval end,
         jsonb_build_object('eventId', i, 'step', 'handle'), ${now}
       from generate_series(${from}::int, ${to}::int) as i`);
     progress(`${label}: ${formatNumber(to)} / ${formatNumber(total)} jobs inserted`);
