@@ -13,6 +13,7 @@ import { runGridImportBench } from './grid-import.js';
 import { presentImportBench, runImportBench } from './import.js';
 import { runLocateBench } from './locate.js';
 import { runPortraitBench } from './portrait.js';
+import { runSweepBench } from './sweep.js';
 import { printTable, progress } from './util.js';
 
 const command = process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… npm run bench' : 'npm run bench';
@@ -57,3 +58,11 @@ printTable(
 
 progress('grid portrait');
 printTable('Grid portrait (GET /api/grids/{code}/portrait), PGlite', await runPortraitBench(10), command);
+
+progress('deadline sweep');
+const sweep = await runSweepBench({
+  databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
+  total: 1_000_000,
+  due: 1_000,
+});
+printTable('Deadline sweep: 1,000,000 pending jobs, 1,000 due (bench/sweep.ts)', sweep.rows, command);

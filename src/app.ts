@@ -17,6 +17,11 @@ import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
 import { CatalogueService } from './catalogue/service.js';
 import { catalogueRoutes } from './catalogue/routes.js';
+import { JobRunner } from './jobs/runner.js';
+import { ChangeStream } from './notifications/stream.js';
+import { NotificationService } from './notifications/service.js';
+import { WebhookService } from './notifications/webhooks.js';
+import { notificationRoutes } from './notifications/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -29,6 +34,12 @@ export interface Services {
   people: PeopleService;
   duties: DutyService;
   catalogue: CatalogueService;
+  /** Durable jobs and timers; the server starts its loop (start()), tests call runDue(). */
+  jobs: JobRunner;
+  /** The live stream's bus: publish() change messages after commit. */
+  stream: ChangeStream;
+  notifications: NotificationService;
+  webhooks: WebhookService;
 }
 
 export interface BuildOptions {
@@ -60,6 +71,11 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   const catalogue = new CatalogueService({ database: options.database, clock, grids });
   // the catalogue, deadline policies, calendar and default ladder exist on every install, not only in the demo
   await catalogue.seedDefaults();
+  const jobs = new JobRunner({ database: options.database, clock });
+  const stream = new ChangeStream({ database: options.database, clock });
+  await stream.start();
+  const notifications = new NotificationService({ database: options.database, clock, stream });
+  const webhooks = new WebhookService({ database: options.database, clock, jobs });
   return {
     config: options.config,
     database: options.database,
@@ -70,6 +86,10 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     people,
     duties,
     catalogue,
+    jobs,
+    stream,
+    notifications,
+    webhooks,
   };
 }
 
@@ -84,9 +104,15 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await peopleRoutes(app, services);
   await dutyRoutes(app, services);
   await catalogueRoutes(app, services);
+  await notificationRoutes(app, services);
   await webRoutes(app, {});
+  // open live streams would keep the server from closing
+  app.addHook('preClose', async () => {
+    await services.stream.stop();
+  });
   app.addHook('onClose', async () => {
     await services.grids.stop();
+    await services.jobs.stop();
   });
   return { app, services };
 }

@@ -34,6 +34,8 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 await app.listen({ port: config.port, host: config.host });
+// jobs that fell due while no server was running run now, then every GEZHI_JOB_INTERVAL_MS
+services.jobs.start(config.jobIntervalMs, (error) => app.log.error({ err: error }, 'job runner'));
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 const url = `http://localhost:${port}`;

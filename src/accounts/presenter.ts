@@ -23,6 +23,7 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'duty.manage': true,
   'category.manage': true,
   'deadline.manage': true,
+  'webhook.manage': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

@@ -46,7 +46,8 @@ export type Permission =
   | 'duty.read'
   | 'duty.manage'
   | 'category.manage'
-  | 'deadline.manage';
+  | 'deadline.manage'
+  | 'webhook.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -98,6 +99,8 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'category.manage': ['admin'],
   // deadline policies, the working calendar and escalation ladders (E4); every signed-in user reads them
   'deadline.manage': ['admin'],
+  // outbound webhooks send change messages to outside systems: the administrator registers them
+  'webhook.manage': ['admin'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

@@ -21,6 +21,10 @@ export interface Config {
    * so set it there; losing it makes the stored ID numbers and phones unreadable.
    */
   dataKey: string | undefined;
+  /** Milliseconds between two sweeps of the job runner (GEZHI_JOB_INTERVAL_MS). */
+  jobIntervalMs: number;
+  /** Milliseconds between two heartbeats of the live stream (GEZHI_STREAM_HEARTBEAT_MS). */
+  streamHeartbeatMs: number;
 }
 
 export const DEFAULT_DEMO_PASSWORD = 'gezhi-demo-2026';
@@ -46,5 +50,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     tokenTtlSeconds: integer('GEZHI_TOKEN_TTL', env.GEZHI_TOKEN_TTL, 12 * 3600, 60, 30 * 24 * 3600),
     dataKey: env.GEZHI_DATA_KEY || undefined,
+    jobIntervalMs: integer('GEZHI_JOB_INTERVAL_MS', env.GEZHI_JOB_INTERVAL_MS, 1000, 50, 3_600_000),
+    streamHeartbeatMs: integer(
+      'GEZHI_STREAM_HEARTBEAT_MS',
+      env.GEZHI_STREAM_HEARTBEAT_MS,
+      25_000,
+      50,
+      3_600_000,
+    ),
   };
 }

@@ -6,3 +6,5 @@ export * from '../accounts/tables.js';
 export * from '../people/tables.js';
 export * from '../catalogue/tables.js';
 export * from '../duties/tables.js';
+export * from '../jobs/tables.js';
+export * from '../notifications/tables.js';
