@@ -4,3 +4,5 @@ export * from './settings.js';
 export * from '../grids/tables.js';
 export * from '../accounts/tables.js';
 export * from '../people/tables.js';
+export * from '../forces/tables.js';
+export * from '../party/tables.js';
