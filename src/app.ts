@@ -12,6 +12,10 @@ import { PeopleService } from './people/service.js';
 import { peopleRoutes } from './people/routes.js';
 import { lazyProtector } from './people/protection.js';
 import { systemRoutes } from './core/routes.js';
+import { ForceService } from './forces/service.js';
+import { forceRoutes } from './forces/routes.js';
+import { PartyService } from './party/service.js';
+import { partyRoutes } from './party/routes.js';
 import { webRoutes } from './web/static.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
@@ -23,6 +27,8 @@ export interface Services {
   grids: GridService;
   accounts: AccountService;
   people: PeopleService;
+  forces: ForceService;
+  party: PartyService;
 }
 
 export interface BuildOptions {
@@ -50,7 +56,29 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     grids,
     protector: lazyProtector(options.config),
   });
-  return { config: options.config, database: options.database, clock, policy, grids, accounts, people };
+  const forces = new ForceService({
+    database: options.database,
+    clock,
+    grids,
+    protector: lazyProtector(options.config),
+  });
+  const party = new PartyService({
+    database: options.database,
+    clock,
+    grids,
+    protector: lazyProtector(options.config),
+  });
+  return {
+    config: options.config,
+    database: options.database,
+    clock,
+    policy,
+    grids,
+    accounts,
+    people,
+    forces,
+    party,
+  };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
@@ -62,6 +90,8 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await accountRoutes(app, services);
   await gridRoutes(app, services);
   await peopleRoutes(app, services);
+  await forceRoutes(app, services);
+  await partyRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();

@@ -19,6 +19,8 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'people.unmask': true,
   'special_group.read': true,
   'position.write': true,
+  'force.write': true,
+  'party.write': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

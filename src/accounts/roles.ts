@@ -42,7 +42,9 @@ export type Permission =
   | 'people.write'
   | 'people.unmask'
   | 'special_group.read'
-  | 'position.write';
+  | 'position.write'
+  | 'force.write'
+  | 'party.write';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -78,6 +80,10 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'special_group.read': ['admin', 'command_centre', 'grid_leader', 'grid_worker'],
   // appointing grid leaders, workers and 五长制 building/unit leaders
   'position.write': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  // 网格力量 (F2): who is on a grid's forces; categories and the preset are settings (settings.manage)
+  'force.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
+  // 党组织, 党员, 在职党员报到, 共驻共建单位, 红色党建联盟 (F3, G4)
+  'party.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

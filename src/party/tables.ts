@@ -229,9 +229,6 @@ export const partyAllianceMembers = pgTable(
   },
   (t) => [
     index('party_alliance_members_alliance_idx').on(t.allianceId),
-    check(
-      'party_alliance_members_one_check',
-      sql`(${t.unitId} is null) <> (${t.organisationId} is null)`,
-    ),
+    check('party_alliance_members_one_check', sql`(${t.unitId} is null) <> (${t.organisationId} is null)`),
   ],
 );
