@@ -15,6 +15,7 @@ import type { Executor } from '../core/db.js';
 import { settings } from '../core/settings.js';
 import { buildingUnits, buildings } from '../grids/tables.js';
 import { demoAccounts, type DemoAccount } from './accounts.js';
+import { seedDemoParty } from './party.js';
 import { seedDemoPeople } from './people.js';
 import { DEMO_SEED, generateDemoStreet, type DemoBuilding } from './street.js';
 
@@ -77,6 +78,8 @@ export async function seedDemo(
   // residents, businesses and positions; after the accounts, which some positions and persons are linked to
   options.onProgress?.('people');
   await seedDemoPeople(services, street, accounts);
+  // party organisations, forces and co-building units, derived from the residents and positions just written
+  await seedDemoParty(services);
 
   await db
     .insert(settings)

@@ -195,6 +195,20 @@ describe('grid forces: presets, members with history, the dispatchable list', ()
       payload: { kind: 'law_enforcement', personId: officer.id, duty: '城管执法', from: '2025-01-01' },
     });
     expect(position.statusCode, position.body).toBe(201);
+    // the street's sunk staff serve its areas; another area's do not
+    for (const [grid, name] of [
+      [S1, '街道包保干部'],
+      [A12, '东片区执法'],
+    ] as const) {
+      const holder = await buildPerson(t.services, { gridCode: M112, name, phone: null });
+      const appointed = await t.app.inject({
+        method: 'POST',
+        url: `/api/grids/${grid}/positions`,
+        headers: as.admin,
+        payload: { kind: 'department_staff', personId: holder.id, from: '2025-01-01' },
+      });
+      expect(appointed.statusCode, appointed.body).toBe(201);
+    }
     const response = await t.app.inject({
       url: `/api/grids/${M111}/forces/dispatchable`,
       headers: as.area11,
@@ -212,6 +226,14 @@ describe('grid forces: presets, members with history, the dispatchable list', ()
     expect(body.sunkStaff).toEqual([
       {
         positionId: expect.any(Number),
+        kind: 'department_staff',
+        duty: null,
+        gridCode: S1,
+        name: '街道包保干部',
+        phone: null,
+      },
+      {
+        positionId: expect.any(Number),
         kind: 'law_enforcement',
         duty: '城管执法',
         gridCode: M112,
@@ -219,7 +241,7 @@ describe('grid forces: presets, members with history, the dispatchable list', ()
         phone: '137****1111',
       },
     ]);
-    expect(body.total).toBe(inArea.length + 1);
+    expect(body.total).toBe(inArea.length + 2);
     // A12's member is not the A11 area's force
     expect(
       body.categories.flatMap((category) => category.members.map((member) => member.gridCode)),

@@ -48,6 +48,11 @@ function during(at: string | undefined, from: SQL, to: SQL): SQL {
     : sql`${from} <= ${at}::date and (${to} is null or ${to} > ${at}::date)`;
 }
 
+/** Ids of the grids above the grid of this path ("/1/7/42/" → [1, 7]). */
+function ancestorIds(path: string): number[] {
+  return path.split('/').filter(Boolean).slice(0, -1).map(Number);
+}
+
 export const forceRepository = {
   async categories(executor: Executor, filter: { preset?: string; all: boolean }): Promise<CategoryRow[]> {
     const parts: SQL[] = [];
@@ -99,6 +104,7 @@ export const forceRepository = {
     );
   },
 
+  /** Sunk staff appointed in the subtree, and those the street (or any grid above) assigns to it. */
   async sunkStaff(executor: Executor, rootPath: string, at: string): Promise<SunkStaffRow[]> {
     return rowsOf<SunkStaffRow>(
       await executor.execute(sql`
@@ -108,7 +114,7 @@ export const forceRepository = {
         join grids g on g.id = s.grid_id
         left join persons p on p.id = s.person_id
         left join users u on u.id = s.user_id
-        where g.path like ${`${rootPath}%`}
+        where (g.path like ${`${rootPath}%`} or g.id = any(${sql.param(ancestorIds(rootPath))}::int[]))
           and s.kind in ('department_staff', 'law_enforcement', 'city_operations')
           and ${during(at, sql`s.valid_from`, sql`s.valid_to`)}
         order by g.path, s.kind, s.id`),

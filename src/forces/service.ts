@@ -272,7 +272,7 @@ export class ForceService {
   /**
    * What an area grid leader can dispatch for a grid (004 片区网格长调度网格自有力量、执法力量、街镇包保力量、社会动员力量):
    * the dispatched categories' members of the grid's area and its sub-grids, and the sunk department,
-   * law-enforcement and city-operations staff appointed there. The area is the nearest area-level grid at or
+   * law-enforcement and city-operations staff appointed there or above it (the street's 包保 staff). The area is the nearest area-level grid at or
    * above the grid that the reader may see; without one, the grid itself.
    */
   async dispatchable(gridCode: string, user: AuthUser) {

@@ -4,7 +4,7 @@ import type { AuthUser } from '../accounts/auth.js';
 import type { Role } from '../accounts/roles.js';
 import { Scope } from '../accounts/scope.js';
 import { rowsOf } from '../core/db.js';
-import type { Cell, ParsedRow, SheetContext, SheetDefinition } from '../sheets/types.js';
+import type { Cell, ParsedRow, RowProblem, SheetContext, SheetDefinition } from '../sheets/types.js';
 import { buildTestServices } from '../../test/helpers.js';
 import { buildPerson } from '../../test/factories.js';
 import { A11, M111, M21, S1, importSmallMap } from '../../test/grid-fixtures.js';
@@ -42,7 +42,7 @@ describe('party member and co-building unit sheets against a fresh database', ()
 
   function parse<T>(sheet: SheetDefinition<T>, rows: Record<string, Cell>[]) {
     const parsed: ParsedRow<T>[] = [];
-    const problems = [];
+    const problems: RowProblem[] = [];
     rows.forEach((cells, i) => {
       const result = sheet.parseRow(cells, i + 2);
       problems.push(...result.problems);
