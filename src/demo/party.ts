@@ -279,7 +279,13 @@ export async function seedDemoParty(services: Services): Promise<{ created: bool
       const community = communityOf(byId.get(unit.gridId)!);
       const pool = community ? (residentsOf.get(community.id) ?? []) : [];
       return pool.length > 0
-        ? [{ unit_id: unit.id, person_id: pool[Math.floor(random.next() * pool.length)]!, grid_id: unit.gridId }]
+        ? [
+            {
+              unit_id: unit.id,
+              person_id: pool[Math.floor(random.next() * pool.length)]!,
+              grid_id: unit.gridId,
+            },
+          ]
         : [];
     });
     await insertRows(
