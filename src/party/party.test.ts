@@ -427,6 +427,21 @@ describe('party organisations, members, registrations, co-building units and all
       200,
     );
     expect(more.strengths).toHaveLength(3);
+    const removeUrl = `/api/co-building-units/${unit.id}/strengths/${unit.strengths[1]!.id}`;
+    const removed = await t.app.inject({ method: 'DELETE', url: removeUrl, headers: as.leader11 });
+    expect(
+      removed.json<{ strengths: { type: string }[] }>().strengths.map((strength) => strength.type),
+    ).toEqual(['venues', 'expertise']);
+    expect((await t.app.inject({ method: 'DELETE', url: removeUrl, headers: as.leader11 })).statusCode).toBe(
+      404,
+    );
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/co-building-units/${unit.id}`,
+      headers: as.leader11,
+      payload: { address: '友谊路1号', contacts: [] },
+    });
+    expect(patched.json()).toMatchObject({ address: '友谊路1号', contacts: [] });
     const filtered = (
       await t.app.inject({ url: `/api/co-building-units?strength=expertise`, headers: as.leader11 })
     ).json<{
