@@ -1,7 +1,8 @@
 /**
  * Grid portrait (G6) through GET /api/grids/{code}/portrait: the demo street as seeded on first start
  * (~21,000 residents), then the same street grown to 200,000 residents by SQL (a synthetic street: persons,
- * households and special-group rows spread over the residential micro-grids).
+ * households and special-group rows spread over the residential micro-grids; party members in the micro-grids'
+ * branches and force members, for the party and forces figures).
  *
  *   npx tsx bench/portrait.ts [runs=20]
  *   BENCH_DATABASE_URL=postgres://… npx tsx bench/portrait.ts     # PostgreSQL as well
@@ -43,6 +44,19 @@ async function grow(database: Database, target: number): Promise<void> {
     insert into special_group_members (person_id, group_key)
     select id, case when id % 3 = 0 then 'disabled' else 'elderly_alone' end
     from persons where name like '合成%' and id % 37 = 0`);
+  // the synthetic party members join the branch of their micro-grid (as the demo's own do), and every fifth one
+  // serves in its forces: the portrait's party and forces figures then count over the grown street too
+  await db.execute(sql`
+    insert into party_members (organisation_id, person_id, role, since)
+    select o.id, p.id, 'member', date '2020-01-01'
+    from persons p
+    join lateral (select id from party_organisations where grid_id = p.grid_id
+      and kind in ('grid_branch', 'special_branch') order by id limit 1) o on true
+    where p.name like '合成%' and p.political_status = 'cpc_member'`);
+  await db.execute(sql`
+    insert into force_members (category_key, grid_id, person_id, since)
+    select 'other_forces', grid_id, id, date '2021-01-01'
+    from persons where name like '合成%' and political_status = 'cpc_member' and id % 5 = 0`);
   await db.execute(sql`analyze`);
 }
 

@@ -14,6 +14,10 @@ import { lazyProtector } from './people/protection.js';
 import { DutyService } from './duties/service.js';
 import { dutyRoutes } from './duties/routes.js';
 import { systemRoutes } from './core/routes.js';
+import { ForceService } from './forces/service.js';
+import { forceRoutes } from './forces/routes.js';
+import { PartyService } from './party/service.js';
+import { partyRoutes } from './party/routes.js';
 import { webRoutes } from './web/static.js';
 import { CatalogueService } from './catalogue/service.js';
 import { catalogueRoutes } from './catalogue/routes.js';
@@ -40,6 +44,8 @@ export interface Services {
   stream: ChangeStream;
   notifications: NotificationService;
   webhooks: WebhookService;
+  forces: ForceService;
+  party: PartyService;
 }
 
 export interface BuildOptions {
@@ -76,6 +82,18 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   await stream.start();
   const notifications = new NotificationService({ database: options.database, clock, stream });
   const webhooks = new WebhookService({ database: options.database, clock, jobs });
+  const forces = new ForceService({
+    database: options.database,
+    clock,
+    grids,
+    protector: lazyProtector(options.config),
+  });
+  const party = new PartyService({
+    database: options.database,
+    clock,
+    grids,
+    protector: lazyProtector(options.config),
+  });
   return {
     config: options.config,
     database: options.database,
@@ -90,6 +108,8 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     stream,
     notifications,
     webhooks,
+    forces,
+    party,
   };
 }
 
@@ -105,6 +125,8 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await dutyRoutes(app, services);
   await catalogueRoutes(app, services);
   await notificationRoutes(app, services);
+  await forceRoutes(app, services);
+  await partyRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

@@ -24,6 +24,8 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'category.manage': true,
   'deadline.manage': true,
   'webhook.manage': true,
+  'force.write': true,
+  'party.write': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

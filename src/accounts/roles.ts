@@ -47,7 +47,9 @@ export type Permission =
   | 'duty.manage'
   | 'category.manage'
   | 'deadline.manage'
-  | 'webhook.manage';
+  | 'webhook.manage'
+  | 'force.write'
+  | 'party.write';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -101,6 +103,10 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'deadline.manage': ['admin'],
   // outbound webhooks send change messages to outside systems: the administrator registers them
   'webhook.manage': ['admin'],
+  // 网格力量 (F2): who is on a grid's forces; categories and the preset are settings (settings.manage)
+  'force.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
+  // 党组织, 党员, 在职党员报到, 共驻共建单位, 红色党建联盟 (F3, G4)
+  'party.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

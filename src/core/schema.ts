@@ -8,3 +8,5 @@ export * from '../catalogue/tables.js';
 export * from '../duties/tables.js';
 export * from '../jobs/tables.js';
 export * from '../notifications/tables.js';
+export * from '../forces/tables.js';
+export * from '../party/tables.js';

@@ -15,6 +15,7 @@ import type { Executor } from '../core/db.js';
 import { settings } from '../core/settings.js';
 import { buildingUnits, buildings } from '../grids/tables.js';
 import { demoAccounts, type DemoAccount } from './accounts.js';
+import { seedDemoParty } from './party.js';
 import { seedDemoPeople } from './people.js';
 import { seedDemoDuties } from './duties.js';
 import { DEMO_SEED, generateDemoStreet, type DemoBuilding } from './street.js';
@@ -80,6 +81,8 @@ export async function seedDemo(
   await seedDemoPeople(services, street, accounts);
   // departments, responsibility lists and key areas; after the people, whose micro-grid leaders answer for areas
   await seedDemoDuties(services, street, accounts);
+  // party organisations, forces and co-building units, derived from the residents and positions just written
+  await seedDemoParty(services);
 
   await db
     .insert(settings)

@@ -6,6 +6,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../core/db.js';
+import { forcesPortrait } from '../forces/portrait.js';
+import { coBuildingPortrait, partyPortrait } from '../party/portrait.js';
 import type { PortraitValue } from './schema.js';
 
 /** Age bands of the portrait: children, working age, the elderly (60+ is China's statutory elderly age). */
@@ -17,8 +19,9 @@ export async function computePortrait(
   at: string,
 ): Promise<PortraitValue> {
   const subtree = sql`(select id from grids where path like ${`${grid.path}%`})`;
-  const [people, households, groups, organisations, positionCounts, vacancy] = await Promise.all([
-    executor.execute(sql`
+  const [people, households, groups, organisations, positionCounts, vacancy, party, forces, coBuilding] =
+    await Promise.all([
+      executor.execute(sql`
       select count(*)::int as population,
         count(*) filter (where gender = 'male')::int as male,
         count(*) filter (where gender = 'female')::int as female,
@@ -31,28 +34,31 @@ export async function computePortrait(
         count(*) filter (where birth_date <= ${at}::date - interval '80 years')::int as "age80"
       from persons p
       where p.grid_id in ${subtree}`),
-    executor.execute(sql`select count(*)::int as n from households where grid_id in ${subtree}`),
-    executor.execute(sql`
+      executor.execute(sql`select count(*)::int as n from households where grid_id in ${subtree}`),
+      executor.execute(sql`
       select s.key, s.name_zh as "nameZh", s.name_en as "nameEn", count(p.id)::int as count
       from special_groups s
       left join special_group_members m on m.group_key = s.key
         and (m.since is null or m.since <= ${at}::date) and (m.until is null or m.until > ${at}::date)
       left join persons p on p.id = m.person_id and p.grid_id in ${subtree}
       group by s.key, s.name_zh, s.name_en, s.rank order by s.rank, s.key`),
-    executor.execute(sql`
+      executor.execute(sql`
       select kind, count(*)::int as count from organisations where grid_id in ${subtree}
       group by kind order by kind`),
-    executor.execute(sql`
+      executor.execute(sql`
       select kind, count(*)::int as count from positions
       where grid_id in ${subtree} and valid_from <= ${at}::date and (valid_to is null or valid_to > ${at}::date)
       group by kind order by kind`),
-    executor.execute(sql`
+      executor.execute(sql`
       select g.code from grids g
       where g.id in ${subtree} and g.level = 'microGrid' and g.retired_at is null
         and not exists (select 1 from positions p where p.grid_id = g.id and p.kind = 'grid_leader'
           and p.valid_from <= ${at}::date and (p.valid_to is null or p.valid_to > ${at}::date))
       order by g.code`),
-  ]);
+      partyPortrait(executor, subtree, at),
+      forcesPortrait(executor, subtree, at),
+      coBuildingPortrait(executor, subtree),
+    ]);
   const statuses = rowsOf<{ status: string; count: number }>(
     await executor.execute(sql`
       select political_status as status, count(*)::int as count from persons
@@ -119,5 +125,8 @@ export async function computePortrait(
       microGridsWithoutLeader: vacant.length,
       vacantMicroGrids: vacant.slice(0, 100),
     },
+    party,
+    forces,
+    coBuilding,
   };
 }

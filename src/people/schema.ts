@@ -272,5 +272,26 @@ export const Portrait = Type.Object({
     microGridsWithoutLeader: Count,
     vacantMicroGrids: Type.Array(Type.String(), { description: 'codes, at most 100' }),
   }),
+  party: Type.Object({
+    members: Type.Integer({
+      minimum: 0,
+      description: 'distinct persons in organisations linked to the subtree',
+    }),
+    organisations: Count,
+    organisationsByKind: Type.Array(Type.Object({ kind: Type.String(), count: Count })),
+    inServiceMembers: Type.Integer({ minimum: 0, description: '在职党员进社区报到, current registrations' }),
+  }),
+  forces: Type.Object({
+    preset: Type.String({ description: 'the active force preset, "1+4+X" or "1+6" …' }),
+    total: Count,
+    byCategory: Type.Array(Type.Object({ key: Type.String(), name: LevelName, count: Count })),
+    categoriesWithoutMembers: Type.Array(Type.String(), {
+      description: 'active-preset categories nobody serves in',
+    }),
+  }),
+  coBuilding: Type.Object({
+    units: Count,
+    strengthsByType: Type.Array(Type.Object({ type: Type.String(), count: Count, quantity: Type.Number() })),
+  }),
 });
 export type PortraitValue = Static<typeof Portrait>;
