@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/core/http.js';
 import { login } from '../helpers.js';
 import {
@@ -38,14 +38,16 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 }
 
 /** How many pixels of a chart's canvas are painted (0 when the chart drew nothing). */
-async function paintedPixels(chart: Locator): Promise<number> {
-  return chart.locator('canvas').first().evaluate(`(canvas => {
-    const context = canvas.getContext('2d');
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+async function paintedPixels(page: Page, testId: string): Promise<number> {
+  // page-side code as text: this file is compiled without the DOM library
+  return page.evaluate<number>(`(() => {
+    const canvas = document.querySelector('[data-testid="grid-details"] [data-testid="${testId}"] canvas');
+    if (!canvas) return 0;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     let painted = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
     return painted;
-  })`);
+  })()`);
 }
 
 interface PersonAnswer {
@@ -229,7 +231,7 @@ describe.skipIf(missing.length > 0)('people, dashboard and grid portrait in Chro
     for (const chart of ['portrait-age', 'portrait-gender', 'portrait-status']) {
       const box = card.getByTestId(chart);
       await expect.poll(() => box.getAttribute('data-state'), WAIT).toBe('drawn');
-      expect(await paintedPixels(box)).toBeGreaterThan(500);
+      expect(await paintedPixels(page, chart)).toBeGreaterThan(500);
     }
     await expect.poll(textOf(card), WAIT).toContain('独居老人');
     await expect.poll(textOf(card), WAIT).toContain('网格长');

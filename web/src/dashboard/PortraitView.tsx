@@ -152,9 +152,14 @@ export function PortraitView({ portrait, onSelect, counters = true }: PortraitVi
       series: [
         {
           type: 'pie',
-          radius: ['42%', '72%'],
+          radius: ['34%', '58%'],
           center: ['50%', '52%'],
-          label: { fontSize: 10, formatter: '{b}\n{d}%' },
+          // whole percentages: "48.61%" does not fit beside a 140 px donut
+          label: {
+            fontSize: 10,
+            formatter: (item: { name: string; percent?: number }) =>
+              `${item.name}\n${Math.round(item.percent ?? 0)}%`,
+          },
           labelLine: { length: 4, length2: 4 },
           data: (['male', 'female', 'unknown'] as const)
             .filter((key) => key !== 'unknown' || portrait.gender.unknown > 0)

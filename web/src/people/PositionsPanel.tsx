@@ -7,6 +7,7 @@ import { gridApi, type Bilingual } from '../grids/api';
 import { localized } from '../i18n';
 import { useGridNames } from '../settings/gridNames';
 import { POSITION_KINDS, peopleApi, type Portrait, type Position } from './api';
+import { shortBuilding } from './format';
 
 /** Positions every grid of a level should have filled; a missing one is a vacancy (空缺). */
 const EXPECTED: Record<string, readonly string[]> = {
@@ -215,8 +216,10 @@ export function PositionsPanel({
                         {position.holder.name}
                         {position.duty ? <span className="positions-duty">{position.duty}</span> : null}
                         {position.buildingCode ? (
-                          <span className="positions-duty">
-                            {position.buildingCode}
+                          <span className="positions-duty" title={position.buildingCode}>
+                            {t('positions.building', {
+                              code: shortBuilding(position.buildingCode, position.gridCode),
+                            })}
                             {position.unit ? ` ${position.unit}` : ''}
                           </span>
                         ) : null}

@@ -15,6 +15,13 @@ import { PersonDrawer } from './PersonDrawer';
 const PAGE_SIZE = 20;
 /** A mainland mobile number; anything else typed in the lookup box is taken for an ID number. */
 const MOBILE = /^1[3-9]\d{9}$/;
+/** Province, city and district are the same for everyone in a grid: the table shows the rest of an address. */
+// the district only right after a city, so that "…宝钢小区" of an address without a city is never taken for one
+const REGION_PREFIX = /^(?:[^省]{2,}?省)?(?:[^市]{2,}?市(?:[^区县]{2,}?[区县])?)?/;
+
+function localAddress(address: string): string {
+  return address.replace(REGION_PREFIX, '') || address;
+}
 
 /**
  * 居民名册 (the page gives each grid a fresh panel, so a new grid starts on page one without filters): the residents of a grid and its subtree, a page at a time, filtered on the server. ID numbers and
@@ -107,11 +114,16 @@ export function RosterPanel({ gridCode }: { gridCode: string }) {
         ),
     },
     {
-      title: t('people.dwelling'),
-      key: 'dwelling',
-      width: 170,
-      ellipsis: true,
-      render: (_value, person) => dwelling(person) || '—',
+      // the address reads better than building codes; count-only roles get it masked down to the road
+      title: t('people.address'),
+      dataIndex: 'address',
+      width: 230,
+      ellipsis: { showTitle: false },
+      render: (value: string | null, person) => (
+        <Tooltip title={value ?? undefined}>
+          <span>{value ? localAddress(value) : dwelling(person) || '—'}</span>
+        </Tooltip>
+      ),
     },
     {
       title: t('people.politicalStatus'),
@@ -205,7 +217,8 @@ export function RosterPanel({ gridCode }: { gridCode: string }) {
         columns={columns}
         dataSource={data.items}
         loading={loading}
-        scroll={{ x: 1150 }}
+        // the header, tabs and filters take about 300 px; the rows scroll below them, the pager stays in view
+        scroll={{ x: 1210, y: 'calc(100vh - 300px)' }}
         onRow={(person) => ({ onDoubleClick: () => setOpen(person.id) })}
         pagination={{
           current: page,
