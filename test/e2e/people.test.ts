@@ -136,6 +136,33 @@ describe.skipIf(missing.length > 0)('people, dashboard and grid portrait in Chro
     await expect.poll(textOf(positions), WAIT).toContain('专职网格员');
     await expect.poll(textOf(positions), WAIT).toContain('刘洋');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'people-3-worker-positions.png') });
+
+    // the roster of a past date: who led the micro-grid then, as the API says
+    const leaderOn = async (at: string) =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/api/grids/${grid.code}/positions?at=${at}`,
+          headers: auth,
+        })
+      )
+        .json<{ items: { kind: string; holder: { name: string } }[] }>()
+        .items.filter((position) => position.kind === 'grid_leader')
+        .map((position) => position.holder.name);
+    const earlier = await leaderOn('2024-01-01');
+    expect(earlier.length).toBe(1);
+    const leaderRow = positions.locator('.positions-kind[data-kind=grid_leader]');
+    await page.locator('.people-positions .ant-picker input').fill('2024-01-01');
+    await page.keyboard.press('Enter');
+    await expect.poll(textOf(positions), WAIT).toContain('2024-01-01 的在岗情况');
+    await expect.poll(textOf(leaderRow), WAIT).toContain(earlier[0]!);
+
+    // the same page in English: kinds of positions and column names switch
+    await page.getByTestId('language-switch').click();
+    await expect.poll(textOf(positions), WAIT).toContain('Dedicated grid worker');
+    await page.getByTestId('tab-residents').click();
+    await expect.poll(textOf(page.getByTestId('people-table')), WAIT).toContain('ID number');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'people-3b-worker-english.png') });
     expect(pageErrors).toEqual([]);
     await context.close();
   });
@@ -145,6 +172,27 @@ describe.skipIf(missing.length > 0)('people, dashboard and grid portrait in Chro
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     const page = await context.newPage();
     watch(page);
+
+    // one micro-grid loses its leader today: the dashboard, the portrait and the positions show the vacancy
+    const worker2 = await login(app, 'worker2', PASSWORD);
+    const leaderless = (await app.inject({ method: 'GET', url: '/api/grids', headers: worker2 })).json<{
+      items: { code: string; name: string }[];
+    }>().items[0]!;
+    const today = (
+      await app.inject({ method: 'GET', url: `/api/grids/${leaderless.code}/portrait`, headers: auth })
+    ).json<{ at: string }>().at;
+    const leader = (
+      await app.inject({ method: 'GET', url: `/api/grids/${leaderless.code}/positions`, headers: auth })
+    )
+      .json<{ items: { id: number; kind: string }[] }>()
+      .items.find((position) => position.kind === 'grid_leader')!;
+    const ended = await app.inject({
+      method: 'POST',
+      url: `/api/positions/${leader.id}/end`,
+      headers: auth,
+      payload: { to: today },
+    });
+    expect(ended.statusCode).toBe(200);
 
     // /console is the dashboard: the street on the map, its portrait counters, events not yet counted
     await page.goto(`${base}/console/login`);
@@ -169,6 +217,7 @@ describe.skipIf(missing.length > 0)('people, dashboard and grid portrait in Chro
     const counters = page.getByTestId('dashboard-counters');
     await expect.poll(textOf(counters), WAIT).toContain(portrait.population.toLocaleString('en-US'));
     await expect.poll(textOf(counters), WAIT).toContain(String(portrait.positions.microGrids));
+    await expect.poll(textOf(page.locator('.dashboard-counter-withoutLeader')), WAIT).toMatch(/\s1$/);
     await expect.poll(textOf(page.getByTestId('dashboard-events')), WAIT).toContain('即将接入');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'people-4-dashboard.png') });
 
@@ -236,6 +285,21 @@ describe.skipIf(missing.length > 0)('people, dashboard and grid portrait in Chro
     await expect.poll(textOf(card), WAIT).toContain('独居老人');
     await expect.poll(textOf(card), WAIT).toContain('网格长');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'people-7-grid-portrait.png') });
+
+    // the micro-grid without a leader is a link on the card: it selects that grid
+    const vacant = card.locator(`.portrait-vacant[data-code="${leaderless.code}"]`);
+    await vacant.scrollIntoViewIfNeeded();
+    await expect.poll(textOf(vacant), WAIT).toBe(leaderless.name);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'people-8-portrait-vacancy.png') });
+    await vacant.click();
+    await expect.poll(() => page.url(), WAIT).toMatch(new RegExp(`/console/grids/${leaderless.code}$`));
+    await expect.poll(textOf(page.getByTestId('grid-details-code')), WAIT).toBe(leaderless.code);
+
+    // its positions: the leader's place is marked vacant
+    await page.goto(`${base}/console/people/${leaderless.code}?tab=positions`);
+    const vacancy = page.locator('.positions-kind-vacant[data-kind=grid_leader]');
+    await expect.poll(textOf(vacancy), WAIT).toContain('空缺');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'people-9-vacant-leader.png') });
 
     expect(pageErrors).toEqual([]);
     await context.close();

@@ -83,7 +83,7 @@ export function RosterPanel({ gridCode }: { gridCode: string }) {
     {
       title: t('people.gender'),
       dataIndex: 'gender',
-      width: 60,
+      width: 80,
       render: (value: Person['gender']) => (value ? t(`portrait.gender.${value}`) : '—'),
     },
     { title: t('people.birthDate'), dataIndex: 'birthDate', width: 104, render: (value) => value ?? '—' },
@@ -128,7 +128,7 @@ export function RosterPanel({ gridCode }: { gridCode: string }) {
     {
       title: t('people.politicalStatus'),
       dataIndex: 'politicalStatus',
-      width: 104,
+      width: 124,
       render: (value: string) => t(`portrait.politicalStatus.${value}`, { defaultValue: value }),
     },
     ...(groupsVisible
@@ -218,7 +218,7 @@ export function RosterPanel({ gridCode }: { gridCode: string }) {
         dataSource={data.items}
         loading={loading}
         // the header, tabs and filters take about 300 px; the rows scroll below them, the pager stays in view
-        scroll={{ x: 1210, y: 'calc(100vh - 300px)' }}
+        scroll={{ x: 1250, y: 'calc(100vh - 300px)' }}
         onRow={(person) => ({ onDoubleClick: () => setOpen(person.id) })}
         pagination={{
           current: page,
