@@ -152,15 +152,10 @@ export function PortraitView({ portrait, onSelect, counters = true }: PortraitVi
       series: [
         {
           type: 'pie',
-          radius: ['34%', '58%'],
-          center: ['50%', '52%'],
-          // whole percentages: "48.61%" does not fit beside a 140 px donut
-          label: {
-            fontSize: 10,
-            formatter: (item: { name: string; percent?: number }) =>
-              `${item.name}\n${Math.round(item.percent ?? 0)}%`,
-          },
-          labelLine: { length: 4, length2: 4 },
+          radius: ['45%', '80%'],
+          center: ['50%', '50%'],
+          // the names and shares are written under the donut: labels beside a 100 px donut get cut
+          label: { show: false },
           data: (['male', 'female', 'unknown'] as const)
             .filter((key) => key !== 'unknown' || portrait.gender.unknown > 0)
             .map((key) => ({
@@ -202,6 +197,12 @@ export function PortraitView({ portrait, onSelect, counters = true }: PortraitVi
     };
   }, [portrait, t]);
 
+  const genders = (['male', 'female', 'unknown'] as const)
+    .filter((key) => key !== 'unknown' || portrait.gender.unknown > 0)
+    .map((key) => ({
+      key,
+      share: portrait.population > 0 ? Math.round((portrait.gender[key] / portrait.population) * 100) : 0,
+    }));
   const extras = Object.entries(portrait).filter(
     (entry): entry is [string, Record<string, unknown>] =>
       !KNOWN.has(entry[0]) && typeof entry[1] === 'object' && entry[1] !== null && !Array.isArray(entry[1]),
@@ -227,10 +228,18 @@ export function PortraitView({ portrait, onSelect, counters = true }: PortraitVi
               <div className="portrait-section-title">{t('portrait.genderTitle')}</div>
               <EChart
                 option={genderOption}
-                height={104}
+                height={84}
                 label={t('portrait.genderTitle')}
                 testId="portrait-gender"
               />
+              <div className="portrait-shares">
+                {genders.map((gender) => (
+                  <span key={gender.key} className="portrait-share">
+                    <span className="portrait-swatch" style={{ background: GENDER_COLOURS[gender.key] }} />
+                    {t(`portrait.gender.${gender.key}`)} {gender.share}%
+                  </span>
+                ))}
+              </div>
             </div>
             <div>
               <div className="portrait-section-title">{t('portrait.statusTitle')}</div>
