@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Statistic, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { localized } from '../i18n';
-import type { KindCount, Portrait } from '../people/api';
+import { POSITION_KINDS, type KindCount, type Portrait } from '../people/api';
 import { useGridNames } from '../settings/gridNames';
 import { EChart, type ChartOption } from './EChart';
 import './portrait.css';
@@ -39,6 +39,15 @@ export interface PortraitViewProps {
   onSelect?(code: string): void;
   /** Without the counters, when the page shows them elsewhere. */
   counters?: boolean;
+}
+
+/** Positions in the roster's order (leader first), not the server's alphabetical one. */
+function rosterOrder(items: KindCount[]): KindCount[] {
+  const rank = (kind: string) => {
+    const index = (POSITION_KINDS as readonly string[]).indexOf(kind);
+    return index < 0 ? POSITION_KINDS.length : index;
+  };
+  return [...items].sort((a, b) => rank(a.kind) - rank(b.kind));
 }
 
 function KindTags({ items, prefix }: { items: KindCount[]; prefix: string }) {
@@ -277,7 +286,7 @@ export function PortraitView({ portrait, onSelect, counters = true }: PortraitVi
       </section>
       <section className="portrait-section" data-section="positions">
         <div className="portrait-section-title">{t('portrait.positionsTitle')}</div>
-        <KindTags items={portrait.positions.byKind} prefix="positionKind" />
+        <KindTags items={rosterOrder(portrait.positions.byKind)} prefix="positionKind" />
         {portrait.positions.microGrids > 0 ? (
           <div className="portrait-vacancy" data-testid="portrait-vacancy">
             {portrait.positions.microGridsWithoutLeader === 0 ? (
