@@ -14,6 +14,13 @@ import { RequireSession } from './ui/RequireSession';
 
 // the map page brings maplibre (~800 kB); the login page does not wait for it
 const GridsPage = lazy(() => import('./grids/GridsPage').then((module) => ({ default: module.GridsPage })));
+// the dashboard brings the map and echarts, the people pages their tables; each loads when opened
+const DashboardPage = lazy(() =>
+  import('./dashboard/DashboardPage').then((module) => ({ default: module.DashboardPage })),
+);
+const PeoplePage = lazy(() =>
+  import('./people/PeoplePage').then((module) => ({ default: module.PeoplePage })),
+);
 // the settings pages are for few people; their tables and forms load when opened
 const UsersPage = lazy(() =>
   import('./settings/UsersPage').then((module) => ({ default: module.UsersPage })),
@@ -35,7 +42,7 @@ function PageLoading() {
  * (src/web/static.ts), so each of them can be reloaded and shared.
  */
 const router = createBrowserRouter([
-  { path: '/', element: <Navigate to="/console/grids" replace /> },
+  { path: '/', element: <Navigate to="/console/dashboard" replace /> },
   { path: '/console/login', element: <LoginPage /> },
   {
     path: '/console',
@@ -45,7 +52,24 @@ const router = createBrowserRouter([
       </RequireSession>
     ),
     children: [
-      { index: true, element: <Navigate to="/console/grids" replace /> },
+      // 一网统管 is the first screen of the console
+      { index: true, element: <Navigate to="/console/dashboard" replace /> },
+      {
+        path: 'dashboard',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <DashboardPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'people/:code?',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <PeoplePage />
+          </Suspense>
+        ),
+      },
       {
         path: 'grids/:code?',
         element: (

@@ -1,9 +1,38 @@
-import { Breadcrumb, Button, Card, Descriptions, Skeleton, Tag, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Breadcrumb, Button, Card, Descriptions, Skeleton, Space, Tag, Typography } from 'antd';
 import { AimOutlined, CloseOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
 import { localized } from '../i18n';
+import { peopleApi, type Portrait } from '../people/api';
 import type { GridDetail } from './api';
 import { gridTypeColour } from './style';
+import '../dashboard/portrait.css';
+
+// the charts bring echarts; the card's facts show while it arrives
+const PortraitView = lazy(() => import('../dashboard/PortraitView'));
+
+/** The grid's portrait (counts of its subtree), fetched again when the grid changes. */
+function usePortrait(code: string | null): { portrait: Portrait | null; failed: boolean } {
+  const [state, setState] = useState<{ code: string; portrait: Portrait | null; failed: boolean } | null>(
+    null,
+  );
+  useEffect(() => {
+    if (!code) return;
+    const controller = new AbortController();
+    peopleApi
+      .portrait(code, undefined, controller.signal)
+      .then((portrait) => setState({ code, portrait, failed: false }))
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        // a 401 ends the session and the login page explains; anything else is said on the card
+        setState({ code, portrait: null, failed: !(error instanceof ApiError && error.status === 401) });
+      });
+    return () => controller.abort();
+  }, [code]);
+  if (!code || state?.code !== code) return { portrait: null, failed: false };
+  return { portrait: state.portrait, failed: state.failed };
+}
 
 export interface GridDetailsProps {
   grid: GridDetail | null;
@@ -20,6 +49,7 @@ export function GridDetails({ grid, loading, focused, onFocus, onSelect, onClose
   const { t, i18n } = useTranslation();
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium' });
+  const { portrait, failed } = usePortrait(grid?.code ?? null);
 
   return (
     <Card
@@ -67,14 +97,16 @@ export function GridDetails({ grid, loading, focused, onFocus, onSelect, onClose
                   </Typography.Text>
                 ),
               },
-              { key: 'level', label: t('grids.level'), children: localized(grid.levelName, language) },
               {
-                key: 'type',
-                label: t('grids.type'),
+                key: 'level',
+                label: t('grids.levelAndType'),
                 children: (
-                  <Tag color={gridTypeColour(grid.gridType)} variant="solid">
-                    {t(`gridType.${grid.gridType}`, { defaultValue: grid.gridType })}
-                  </Tag>
+                  <Space size={4}>
+                    <span>{localized(grid.levelName, language)}</span>
+                    <Tag color={gridTypeColour(grid.gridType)} variant="solid">
+                      {t(`gridType.${grid.gridType}`, { defaultValue: grid.gridType })}
+                    </Tag>
+                  </Space>
                 ),
               },
               { key: 'children', label: t('grids.childCount'), children: grid.childCount },
@@ -94,6 +126,18 @@ export function GridDetails({ grid, loading, focused, onFocus, onSelect, onClose
               {t('grids.focus')}
             </Button>
           ) : null}
+          <div className="grid-details-portrait" data-testid="grid-portrait">
+            <div className="portrait-section-title">{t('portrait.title')}</div>
+            {portrait ? (
+              <Suspense fallback={<Skeleton active paragraph={{ rows: 3 }} />}>
+                <PortraitView portrait={portrait} onSelect={onSelect} />
+              </Suspense>
+            ) : failed ? (
+              <Typography.Text type="secondary">{t('portrait.failed')}</Typography.Text>
+            ) : (
+              <Skeleton active paragraph={{ rows: 3 }} />
+            )}
+          </div>
         </>
       ) : null}
     </Card>

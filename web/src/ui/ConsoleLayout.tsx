@@ -13,6 +13,7 @@ import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../accounts/session';
+import { mayReadPeople } from '../people/access';
 import { settingsPagesFor } from '../settings/access';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Logo } from './Logo';
@@ -22,10 +23,10 @@ import { Logo } from './Logo';
  * coming and the layout does not change when they arrive.
  */
 const PAGES: { key: string; path: string; icon: React.ReactNode; ready: boolean }[] = [
+  { key: 'dashboard', path: '/console/dashboard', icon: <DashboardOutlined />, ready: true },
   { key: 'grids', path: '/console/grids', icon: <ApartmentOutlined />, ready: true },
-  { key: 'dashboard', path: '/console/dashboard', icon: <DashboardOutlined />, ready: false },
   { key: 'events', path: '/console/events', icon: <ProfileOutlined />, ready: false },
-  { key: 'people', path: '/console/people', icon: <TeamOutlined />, ready: false },
+  { key: 'people', path: '/console/people', icon: <TeamOutlined />, ready: true },
 ];
 
 const SETTINGS_ICONS: Record<string, React.ReactNode> = {
@@ -42,14 +43,16 @@ export function ConsoleLayout() {
   const current =
     settingsPages.find((page) => location.pathname.startsWith(page.path))?.key ??
     PAGES.find((page) => location.pathname.startsWith(page.path))?.key ??
-    'grids';
+    'dashboard';
 
-  const items: MenuProps['items'] = PAGES.map((page) => ({
+  // the people pages only for the roles that may read people (a resident may not)
+  const pages = PAGES.filter((page) => page.key !== 'people' || mayReadPeople(user?.roles ?? []));
+  const items: MenuProps['items'] = pages.map((page) => ({
     key: page.key,
     icon: page.icon,
     disabled: !page.ready,
     label: page.ready ? (
-      t(`nav.${page.key}`)
+      <span data-testid={`nav-${page.key}`}>{t(`nav.${page.key}`)}</span>
     ) : (
       <Tooltip title={t('nav.comingSoon')} placement="bottom">
         <span data-testid={`nav-${page.key}`}>
@@ -77,7 +80,7 @@ export function ConsoleLayout() {
   return (
     <Layout className="console">
       <Layout.Header className="console-header">
-        <div className="console-brand" onClick={() => navigate('/console/grids')} role="link">
+        <div className="console-brand" onClick={() => navigate('/console/dashboard')} role="link">
           <Logo />
           <span className="console-brand-name">{t('app.name')}</span>
           <span className="console-brand-dot">·</span>
