@@ -95,7 +95,7 @@ function ExtraSection({ name, value }: { name: string; value: Record<string, unk
           <span className="portrait-tags-title">{label(field)}</span>
           {items.map((item, index) => {
             const named = item.name as { zh: string; en: string } | string | undefined;
-            const key = String(item.kind ?? item.key ?? item.group ?? item.status ?? index);
+            const key = String(item.kind ?? item.key ?? item.type ?? item.group ?? item.status ?? index);
             const text =
               typeof named === 'string'
                 ? named
