@@ -13,6 +13,10 @@ import { peopleRoutes } from './people/routes.js';
 import { lazyProtector } from './people/protection.js';
 import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
+import { TalentService } from './talent/service.js';
+import { talentRoutes } from './talent/routes.js';
+import { PointsService } from './points/service.js';
+import { pointsRoutes } from './points/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -23,6 +27,8 @@ export interface Services {
   grids: GridService;
   accounts: AccountService;
   people: PeopleService;
+  talent: TalentService;
+  points: PointsService;
 }
 
 export interface BuildOptions {
@@ -50,7 +56,19 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     grids,
     protector: lazyProtector(options.config),
   });
-  return { config: options.config, database: options.database, clock, policy, grids, accounts, people };
+  const talent = new TalentService({ database: options.database, clock, grids });
+  const points = new PointsService({ database: options.database, clock, grids });
+  return {
+    config: options.config,
+    database: options.database,
+    clock,
+    policy,
+    grids,
+    accounts,
+    people,
+    talent,
+    points,
+  };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
@@ -62,6 +80,8 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await accountRoutes(app, services);
   await gridRoutes(app, services);
   await peopleRoutes(app, services);
+  await talentRoutes(app, services);
+  await pointsRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();

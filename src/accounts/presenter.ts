@@ -19,6 +19,11 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'people.unmask': true,
   'special_group.read': true,
   'position.write': true,
+  'talent.read': true,
+  'talent.write': true,
+  'points.read': true,
+  'points.write': true,
+  'points.manage': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

@@ -42,7 +42,12 @@ export type Permission =
   | 'people.write'
   | 'people.unmask'
   | 'special_group.read'
-  | 'position.write';
+  | 'position.write'
+  | 'talent.read'
+  | 'talent.write'
+  | 'points.read'
+  | 'points.write'
+  | 'points.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -78,6 +83,13 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'special_group.read': ['admin', 'command_centre', 'grid_leader', 'grid_worker'],
   // appointing grid leaders, workers and 五长制 building/unit leaders
   'position.write': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  // 人才库 talent pool and reserve pools (F5): kept by the community and the street, read up to the district
+  'talent.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  'talent.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
+  // 积分 points (F6): grid workers record what residents and volunteers did; the street sets the rules
+  'points.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  'points.write': ['admin', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  'points.manage': ['admin', 'command_centre'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

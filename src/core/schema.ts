@@ -4,3 +4,5 @@ export * from './settings.js';
 export * from '../grids/tables.js';
 export * from '../accounts/tables.js';
 export * from '../people/tables.js';
+export * from '../talent/tables.js';
+export * from '../points/tables.js';
