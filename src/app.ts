@@ -17,6 +17,11 @@ import { TalentService } from './talent/service.js';
 import { talentRoutes } from './talent/routes.js';
 import { PointsService } from './points/service.js';
 import { pointsRoutes } from './points/routes.js';
+import { SheetRegistry } from './sheets/registry.js';
+import { SheetService } from './sheets/service.js';
+import { sheetRoutes } from './sheets/routes.js';
+import { personsSheet } from './sheets/persons.js';
+import { positionsSheet } from './sheets/positions.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -29,6 +34,7 @@ export interface Services {
   people: PeopleService;
   talent: TalentService;
   points: PointsService;
+  sheets: SheetService;
 }
 
 export interface BuildOptions {
@@ -58,6 +64,10 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   });
   const talent = new TalentService({ database: options.database, clock, grids });
   const points = new PointsService({ database: options.database, clock, grids });
+  // each module registers its sheets here (party members and co-building units come from src/party/sheets.ts)
+  const sheetRegistry = new SheetRegistry();
+  sheetRegistry.register(personsSheet(people), positionsSheet(people));
+  const sheets = new SheetService({ database: options.database, clock, registry: sheetRegistry });
   return {
     config: options.config,
     database: options.database,
@@ -68,6 +78,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     people,
     talent,
     points,
+    sheets,
   };
 }
 
@@ -82,6 +93,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await peopleRoutes(app, services);
   await talentRoutes(app, services);
   await pointsRoutes(app, services);
+  await sheetRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();
