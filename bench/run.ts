@@ -13,6 +13,7 @@ import { runGridImportBench } from './grid-import.js';
 import { presentImportBench, runImportBench } from './import.js';
 import { runLocateBench } from './locate.js';
 import { runPortraitBench } from './portrait.js';
+import { runSheetsBench } from './sheets.js';
 import { printTable, progress } from './util.js';
 
 const command = process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… npm run bench' : 'npm run bench';
@@ -57,3 +58,6 @@ printTable(
 
 progress('grid portrait');
 printTable('Grid portrait (GET /api/grids/{code}/portrait), PGlite', await runPortraitBench(10), command);
+
+progress('persons sheet import');
+printTable('Persons sheet import (20,000 rows, one transaction)', await runSheetsBench(20_000), command);
