@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { rowsOf } from '../core/db.js';
+import { pointsRepository } from './repository.js';
 import { buildTestApp, login, type TestApp } from '../../test/helpers.js';
 import { buildPerson } from '../../test/factories.js';
 import { M111, M112, M21, PASSWORD, S1, createRoleUsers, importSmallMap } from '../../test/grid-fixtures.js';
@@ -147,12 +148,41 @@ describe('participation points: rules, ledger, redemptions, balance and ranking'
   it('lets only one of two concurrent redemptions of the whole balance pass', async () => {
     const person = (await buildPerson(t.services, { gridCode: M111, name: '并发' })).id;
     await post('admin', '/api/points/entries', { personId: person, points: 50, reason: '开户' });
-    const attempts = await Promise.all(
-      [1, 2, 3].map((i) =>
-        post('admin', '/api/points/redemptions', { personId: person, points: 40, reason: `兑换 ${i}` }),
-      ),
-    );
-    expect(attempts.map((response) => response.statusCode).sort()).toEqual([201, 409, 409]);
+    // A first redemption holds its transaction open (lock taken, entry written, not yet committed) while a second
+    // one arrives through the API: the second must wait for the first and then see the balance it left.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const first = t.database.db.transaction(async (tx) => {
+      await pointsRepository.lockPerson(tx, person);
+      await pointsRepository.insert(tx, {
+        personId: person,
+        kind: 'redemption',
+        ruleKey: null,
+        reason: '兑换 1',
+        points: -40,
+        at: clock.now(),
+        day: '2026-11-26',
+        actorUserId: null,
+        actor: 'test',
+        sourceRef: null,
+      });
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const second = post('admin', '/api/points/redemptions', {
+      personId: person,
+      points: 40,
+      reason: '兑换 2',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await first;
+    const response = await second;
+    expect(response.statusCode, response.body).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'insufficient_points', balance: 10 });
     expect(await balanceOf(person)).toBe(10);
   });
 
