@@ -153,15 +153,27 @@ export function personsSheet(people: PeopleService): SheetDefinition<PersonSheet
     );
     const ids = rows.flatMap(({ value }) => (typeof value.id === 'number' ? [value.id] : []));
     const hashes = idHashes.filter((hash): hash is string => typeof hash === 'string');
+    // two look-ups, each answered by its index (an OR of the two would scan the table)
     const existingRows: Existing[] = [];
-    for (let i = 0; i < Math.max(ids.length, hashes.length); i += 5000) {
+    for (let i = 0; i < ids.length; i += 5000) {
       existingRows.push(
         ...rowsOf<Existing>(
-          await executor.execute(sql`${selectExisting}
-            where p.id = any(${sql.param(ids.slice(i, i + 5000))}::int[])
-               or p.id_number_hash = any(${sql.param(hashes.slice(i, i + 5000))}::text[])`),
+          await executor.execute(
+            sql`${selectExisting} where p.id = any(${sql.param(ids.slice(i, i + 5000))}::int[])`,
+          ),
         ),
       );
+    }
+    const seenExisting = new Set(existingRows.map((row) => row.id));
+    for (let i = 0; i < hashes.length; i += 5000) {
+      for (const row of rowsOf<Existing>(
+        await executor.execute(
+          sql`${selectExisting} where p.id_number_hash = any(${sql.param(hashes.slice(i, i + 5000))}::text[])`,
+        ),
+      )) {
+        if (!seenExisting.has(row.id)) existingRows.push(row);
+        seenExisting.add(row.id);
+      }
     }
     const byId = new Map(existingRows.map((row) => [row.id, row]));
     const byHash = new Map(
