@@ -14,6 +14,7 @@ import { presentImportBench, runImportBench } from './import.js';
 import { runLocateBench } from './locate.js';
 import { runPortraitBench } from './portrait.js';
 import { runSweepBench } from './sweep.js';
+import { runSheetsBench } from './sheets.js';
 import { printTable, progress } from './util.js';
 
 const command = process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… npm run bench' : 'npm run bench';
@@ -66,3 +67,5 @@ const sweep = await runSweepBench({
   due: 1_000,
 });
 printTable('Deadline sweep: 1,000,000 pending jobs, 1,000 due (bench/sweep.ts)', sweep.rows, command);
+progress('persons sheet import');
+printTable('Persons sheet import (20,000 rows, one transaction)', await runSheetsBench(20_000), command);

@@ -26,6 +26,16 @@ import { ChangeStream } from './notifications/stream.js';
 import { NotificationService } from './notifications/service.js';
 import { WebhookService } from './notifications/webhooks.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { TalentService } from './talent/service.js';
+import { talentRoutes } from './talent/routes.js';
+import { PointsService } from './points/service.js';
+import { pointsRoutes } from './points/routes.js';
+import { SheetRegistry } from './sheets/registry.js';
+import { SheetService } from './sheets/service.js';
+import { sheetRoutes } from './sheets/routes.js';
+import { personsSheet } from './sheets/persons.js';
+import { positionsSheet } from './sheets/positions.js';
+import { coBuildingUnitSheet, partyMemberSheet } from './party/sheets.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -46,6 +56,9 @@ export interface Services {
   webhooks: WebhookService;
   forces: ForceService;
   party: PartyService;
+  talent: TalentService;
+  points: PointsService;
+  sheets: SheetService;
 }
 
 export interface BuildOptions {
@@ -94,6 +107,12 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     grids,
     protector: lazyProtector(options.config),
   });
+  const talent = new TalentService({ database: options.database, clock, grids });
+  const points = new PointsService({ database: options.database, clock, grids });
+  // each module registers its sheets here (party members and co-building units come from src/party/sheets.ts)
+  const sheetRegistry = new SheetRegistry();
+  sheetRegistry.register(personsSheet(people), positionsSheet(people), partyMemberSheet, coBuildingUnitSheet);
+  const sheets = new SheetService({ database: options.database, clock, registry: sheetRegistry });
   return {
     config: options.config,
     database: options.database,
@@ -110,6 +129,9 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     webhooks,
     forces,
     party,
+    talent,
+    points,
+    sheets,
   };
 }
 
@@ -127,6 +149,9 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await notificationRoutes(app, services);
   await forceRoutes(app, services);
   await partyRoutes(app, services);
+  await talentRoutes(app, services);
+  await pointsRoutes(app, services);
+  await sheetRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

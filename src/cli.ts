@@ -14,6 +14,8 @@ import { loadConfig, type Config } from './core/config.js';
 import type { Database } from './core/db.js';
 import { AppError } from './core/errors.js';
 import { DivisionFileError, importDivisions, type DivisionImportResult } from './grids/divisions.js';
+import { buildServices } from './app.js';
+import { importSheetFile } from './sheets/command.js';
 
 /** The actor written to the audit log for commands run from the shell. */
 export const cliActor: Actor = { userId: null, name: 'cli' };
@@ -157,6 +159,7 @@ function progressReporter(io: CliIo): {
     },
     stop() {
       if (started) bar.stop();
+      started = false;
     },
   };
 }
@@ -184,8 +187,51 @@ export function divisionSummary(result: DivisionImportResult): string {
   ].join('');
 }
 
+function importSheetCommand(program: Command, io: CliIo): void {
+  program
+    .command('import-sheet')
+    .summary('import an Excel sheet (.xlsx) as a user, e.g. persons or positions')
+    .description(
+      'import an .xlsx sheet exactly as POST /api/sheets/{key}/import does, acting as the given user (his roles ' +
+        'and grids decide what may be written). All rows are checked first; if any row has a problem, every ' +
+        'problem is listed and nothing is written. With the embedded database, stop the server first.',
+    )
+    .argument('<key>', 'sheet key (persons, positions, …; GET /api/sheets lists them)')
+    .argument('<file>', 'the .xlsx file')
+    .requiredOption('--user <username>', 'the account the import acts as')
+    .option('--dry-run', 'check only, write nothing')
+    .action(async (key: string, file: string, options: { user: string; dryRun?: boolean }) => {
+      await withDatabase(io, async (database, config) => {
+        io.err.write(`importing ${path.resolve(file)} as ${options.user} into ${describeDatabase(config)}\n`);
+        const services = await buildServices({ config, database });
+        const progress = progressReporter(io);
+        const labels = { parse: 'parsing rows', check: 'checking rows', write: 'writing rows' } as const;
+        try {
+          const result = await importSheetFile(services, key, file, options.user, {
+            dryRun: options.dryRun,
+            onProgress: (stage, done, total) => progress.update(done, total, labels[stage]),
+          });
+          progress.stop();
+          io.out.write(
+            `${result.dryRun ? 'dry run: nothing written\n' : ''}rows ${result.rows}, created ${result.created}, ` +
+              `updated ${result.updated}, unchanged ${result.unchanged}\n` +
+              `parsed in ${(result.timings.parseMs / 1000).toFixed(1)} s, checked in ` +
+              `${(result.timings.checkMs / 1000).toFixed(1)} s, written in ${(result.timings.writeMs / 1000).toFixed(1)} s\n`,
+          );
+        } finally {
+          progress.stop();
+          await services.grids.stop();
+        }
+      });
+    });
+}
+
 /** Every subcommand, in the order `gezhi --help` lists them. */
-const commands: Array<(program: Command, io: CliIo) => void> = [migrateCommand, importDivisionsCommand];
+const commands: Array<(program: Command, io: CliIo) => void> = [
+  migrateCommand,
+  importDivisionsCommand,
+  importSheetCommand,
+];
 
 export function buildProgram(io: CliIo = defaultIo): Command {
   const program = new Command('gezhi')
@@ -230,6 +276,11 @@ function reportFailure(error: unknown, io: CliIo): number {
   }
   if (error instanceof AppError) {
     io.err.write(`${error.zh}\n${error.en}\n`);
+    // a sheet's row problems: every one of them, by row and column
+    const rows = (error.extra.rows ?? []) as { row: number; column: string; zh: string; en: string }[];
+    for (const problem of rows) {
+      io.err.write(`  row ${problem.row}, ${problem.column}: ${problem.zh} / ${problem.en}\n`);
+    }
     return 1;
   }
   io.err.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

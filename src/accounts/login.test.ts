@@ -58,7 +58,14 @@ describe('login, lockout and sessions', () => {
     expect(me.json()).toMatchObject({
       username: 'wang.wei',
       grids: user.gridCodes,
-      permissions: ['grid.read', 'people.read', 'people.write', 'special_group.read'],
+      permissions: [
+        'grid.read',
+        'people.read',
+        'people.write',
+        'special_group.read',
+        'points.read',
+        'points.write',
+      ],
     });
     expect(await auditActions('wang.wei')).toEqual(['user.create', 'user.login']);
   });

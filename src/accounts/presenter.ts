@@ -26,6 +26,11 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'webhook.manage': true,
   'force.write': true,
   'party.write': true,
+  'talent.read': true,
+  'talent.write': true,
+  'points.read': true,
+  'points.write': true,
+  'points.manage': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

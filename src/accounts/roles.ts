@@ -49,7 +49,12 @@ export type Permission =
   | 'deadline.manage'
   | 'webhook.manage'
   | 'force.write'
-  | 'party.write';
+  | 'party.write'
+  | 'talent.read'
+  | 'talent.write'
+  | 'points.read'
+  | 'points.write'
+  | 'points.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -107,6 +112,13 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'force.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
   // 党组织, 党员, 在职党员报到, 共驻共建单位, 红色党建联盟 (F3, G4)
   'party.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
+  // 人才库 talent pool and reserve pools (F5): kept by the community and the street, read up to the district
+  'talent.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  'talent.write': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
+  // 积分 points (F6): grid workers record what residents and volunteers did; the street sets the rules
+  'points.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  'points.write': ['admin', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  'points.manage': ['admin', 'command_centre'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

@@ -10,3 +10,5 @@ export * from '../jobs/tables.js';
 export * from '../notifications/tables.js';
 export * from '../forces/tables.js';
 export * from '../party/tables.js';
+export * from '../talent/tables.js';
+export * from '../points/tables.js';

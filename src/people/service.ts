@@ -71,6 +71,16 @@ export class PeopleService {
     return { cipher: protector.encrypt(value), hash: protector.lookupHash(kind, value) };
   }
 
+  /** Look-up hash of a value, without encrypting it (bulk matching in the spreadsheet import). */
+  lookupHash(kind: 'id_number' | 'phone', value: string): string {
+    return this.deps.protector().lookupHash(kind, value);
+  }
+
+  /** The plain value of a stored cipher, for callers that audit the reveal themselves (spreadsheet export). */
+  reveal(cipher: string): string {
+    return this.deps.protector().decrypt(cipher);
+  }
+
   today(): string {
     return chinaDate(this.deps.clock.now());
   }

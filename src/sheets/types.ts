@@ -44,6 +44,12 @@ export interface SheetContext {
   user: AuthUser;
   /** The calendar date in China (positions and memberships are by day). */
   today: string;
+  /** The instant of the import or export (from the injected clock), for timestamps and audit rows. */
+  at?: Date;
+  /** Export only: the user asked for full ID numbers and phones and may have them (audited by the sheet). */
+  unmask?: boolean;
+  /** Write only: rows written so far, for a progress bar on big files. */
+  progress?: (done: number, total: number) => void;
 }
 
 export interface SheetDefinition<T> {
@@ -59,7 +65,10 @@ export interface SheetDefinition<T> {
   /** Whole-file checks that need the database or other rows: unknown or out-of-scope grids, duplicates. */
   check(rows: ParsedRow<T>[], context: SheetContext): Promise<RowProblem[]>;
   /** Writes every row (called inside one transaction, only when no row has a problem). */
-  write(rows: ParsedRow<T>[], context: SheetContext): Promise<{ created: number; updated: number }>;
+  write(
+    rows: ParsedRow<T>[],
+    context: SheetContext,
+  ): Promise<{ created: number; updated: number; unchanged?: number }>;
   /** The rows an export gives this user (already masked as the user's role requires), keyed by column key. */
   exportRows(context: SheetContext): Promise<Record<string, Cell>[]>;
 }
