@@ -13,6 +13,10 @@ import { peopleRoutes } from './people/routes.js';
 import { lazyProtector } from './people/protection.js';
 import { systemRoutes } from './core/routes.js';
 import { webRoutes } from './web/static.js';
+import path from 'node:path';
+import { EventService } from './events/service.js';
+import { eventRoutes } from './events/routes.js';
+import { defaultEventsPolicy, noSuggestionRouter, type EventRouter } from './events/router.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -23,6 +27,7 @@ export interface Services {
   grids: GridService;
   accounts: AccountService;
   people: PeopleService;
+  events: EventService;
 }
 
 export interface BuildOptions {
@@ -30,6 +35,8 @@ export interface BuildOptions {
   database: Database;
   clock?: Clock;
   policy?: Policy;
+  /** Routing of new events (E2); none until src/duties provides the real router. */
+  eventRouter?: EventRouter;
 }
 
 export async function buildServices(options: BuildOptions): Promise<Services> {
@@ -50,7 +57,25 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     grids,
     protector: lazyProtector(options.config),
   });
-  return { config: options.config, database: options.database, clock, policy, grids, accounts, people };
+  const events = new EventService({
+    database: options.database,
+    clock,
+    grids,
+    protector: lazyProtector(options.config),
+    router: options.eventRouter ?? noSuggestionRouter,
+    policy: defaultEventsPolicy,
+    attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
+  });
+  return {
+    config: options.config,
+    database: options.database,
+    clock,
+    policy,
+    grids,
+    accounts,
+    people,
+    events,
+  };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
@@ -62,6 +87,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await accountRoutes(app, services);
   await gridRoutes(app, services);
   await peopleRoutes(app, services);
+  await eventRoutes(app, services);
   await webRoutes(app, {});
   app.addHook('onClose', async () => {
     await services.grids.stop();

@@ -19,6 +19,7 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'people.unmask': true,
   'special_group.read': true,
   'position.write': true,
+  'event.report': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

@@ -42,7 +42,8 @@ export type Permission =
   | 'people.write'
   | 'people.unmask'
   | 'special_group.read'
-  | 'position.write';
+  | 'position.write'
+  | 'event.report';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -78,6 +79,17 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'special_group.read': ['admin', 'command_centre', 'grid_leader', 'grid_worker'],
   // appointing grid leaders, workers and 五长制 building/unit leaders
   'position.write': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'],
+  // everyone may report an event (E1); what happens next is decided per action by src/events/machine.ts
+  'event.report': [
+    'admin',
+    'district',
+    'command_centre',
+    'area_leader',
+    'grid_leader',
+    'grid_worker',
+    'department',
+    'resident',
+  ],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

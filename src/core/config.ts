@@ -21,6 +21,8 @@ export interface Config {
    * so set it there; losing it makes the stored ID numbers and phones unreadable.
    */
   dataKey: string | undefined;
+  /** Folder of event attachments (GEZHI_ATTACHMENTS_DIR); when absent, DATA_DIR/attachments. */
+  attachmentsDir?: string;
 }
 
 export const DEFAULT_DEMO_PASSWORD = 'gezhi-demo-2026';
@@ -46,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     tokenTtlSeconds: integer('GEZHI_TOKEN_TTL', env.GEZHI_TOKEN_TTL, 12 * 3600, 60, 30 * 24 * 3600),
     dataKey: env.GEZHI_DATA_KEY || undefined,
+    attachmentsDir: env.GEZHI_ATTACHMENTS_DIR ? path.resolve(env.GEZHI_ATTACHMENTS_DIR) : undefined,
   };
 }

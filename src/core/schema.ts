@@ -6,3 +6,4 @@ export * from '../accounts/tables.js';
 export * from '../people/tables.js';
 export * from '../catalogue/tables.js';
 export * from '../duties/tables.js';
+export * from '../events/tables.js';
