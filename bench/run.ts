@@ -13,6 +13,7 @@ import { runGridImportBench } from './grid-import.js';
 import { presentImportBench, runImportBench } from './import.js';
 import { runLocateBench } from './locate.js';
 import { runPortraitBench } from './portrait.js';
+import { runIntakeBench } from './intake.js';
 import { printTable, progress } from './util.js';
 
 const command = process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… npm run bench' : 'npm run bench';
@@ -57,3 +58,10 @@ printTable(
 
 progress('grid portrait');
 printTable('Grid portrait (GET /api/grids/{code}/portrait), PGlite', await runPortraitBench(10), command);
+
+progress('event intake');
+printTable(
+  'Event intake through POST /api/events (201 after commit, group commit)',
+  await runIntakeBench({ reports: 20_000, clients: 128, mode: 'inject' }),
+  command,
+);

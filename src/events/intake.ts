@@ -43,6 +43,11 @@ export interface WrittenReport {
   id: number;
   number: string;
   possibleDuplicateOf: number | null;
+  /**
+   * Set when the report's Idempotency-Key was already used: nothing was written, and this is the stored first
+   * answer with the hash of the request that made it.
+   */
+  earlier?: { response: Record<string, unknown>; requestHash: string };
 }
 
 interface Member {
@@ -213,9 +218,13 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
         urgency text, difficulty text, hotline_ticket text, suggestion jsonb, batch_duplicate_ord int,
         client text, idem_key text, request_hash text, actor_name text, actor_role text, at timestamptz)
     ),
+    k as (
+      select r.ord, k.response, k.request_hash
+      from r join event_idempotency_keys k on k.client = r.client and k.key = r.idem_key
+    ),
     n as materialized (
       select r.*, nextval('events_id_seq')::int as id, nextval('event_number_seq') as seq
-      from r order by r.ord
+      from r where not exists (select 1 from k where k.ord = r.ord) order by r.ord
     ),
     d as (
       select n.ord, (
@@ -258,21 +267,45 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
       from n join ins on ins.id = n.id
       where n.idem_key is not null
     )
-    select n.ord, ins.id, ins.number, ins.possible_duplicate_of as "possibleDuplicateOf"
-    from n join ins on ins.id = n.id order by n.ord`);
-  const written = rowsOf<{ ord: number; id: number; number: string; possibleDuplicateOf: number | null }>(
-    result,
+    select n.ord, ins.id, ins.number, ins.possible_duplicate_of as "possibleDuplicateOf",
+      null::jsonb as response, null::text as "requestHash"
+    from n join ins on ins.id = n.id
+    union all
+    select k.ord, null, null, null, k.response, k.request_hash from k`);
+  const byOrd = new Map(
+    rowsOf<{
+      ord: number;
+      id: number | null;
+      number: string | null;
+      possibleDuplicateOf: number | null;
+      response: Record<string, unknown> | null;
+      requestHash: string | null;
+    }>(result).map((row) => [row.ord, row]),
   );
+  const written: WrittenReport[] = reports.map((_, ord) => {
+    const row = byOrd.get(ord)!;
+    if (row.response !== null) {
+      return {
+        id: 0,
+        number: '',
+        possibleDuplicateOf: null,
+        earlier: { response: row.response, requestHash: row.requestHash! },
+      };
+    }
+    return { id: row.id!, number: row.number!, possibleDuplicateOf: row.possibleDuplicateOf };
+  });
   const links = reports.flatMap((report, ord) =>
-    report.attachments.map((hash) => ({
-      event_id: written[ord]!.id,
-      hash,
-      user_id: report.reporterUserId,
-      at: report.at.toISOString(),
-    })),
+    written[ord]!.earlier
+      ? []
+      : report.attachments.map((hash) => ({
+          event_id: written[ord]!.id,
+          hash,
+          user_id: report.reporterUserId,
+          at: report.at.toISOString(),
+        })),
   );
   if (links.length > 0) await linkAttachments(executor, links);
-  return written.map(({ id, number, possibleDuplicateOf }) => ({ id, number, possibleDuplicateOf }));
+  return written;
 }
 
 /** Attach already stored files (by hash) to events: one row per event and file. */

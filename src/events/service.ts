@@ -147,8 +147,7 @@ export class EventService {
       return this.report(body, user, idempotencyKey);
     }
     const work = (async () => {
-      const earlier = await this.storedAnswer(client, idempotencyKey, requestHash);
-      if (earlier) return earlier;
+      // the stored answer of an earlier request with this key is looked up by the batch that would write it
       try {
         return await this.reportOnce(body, user, { client, key: idempotencyKey, requestHash });
       } catch (error) {
@@ -178,13 +177,7 @@ export class EventService {
       .from(eventIdempotencyKeys)
       .where(and(eq(eventIdempotencyKeys.client, client), eq(eventIdempotencyKeys.key, key)));
     if (!row) return null;
-    if (row.requestHash !== requestHash) {
-      throw errors.conflict(
-        'idempotency_key_reused',
-        '该 Idempotency-Key 已用于另一份不同的上报',
-        'This Idempotency-Key was already used for a different report',
-      );
-    }
+    if (row.requestHash !== requestHash) throw this.keyReused();
     return row.response as unknown as EventCreatedValue;
   }
 
@@ -306,12 +299,24 @@ export class EventService {
       }
       throw error;
     }
+    if (written.earlier) {
+      if (written.earlier.requestHash !== idempotency?.requestHash) throw this.keyReused();
+      return written.earlier.response as unknown as EventCreatedValue;
+    }
     return {
       id: written.id,
       number: written.number,
       state: 'reported',
       grids: gridChain.map(({ code, level, name }) => ({ code, level, name })),
     };
+  }
+
+  private keyReused(): AppError {
+    return errors.conflict(
+      'idempotency_key_reused',
+      '该 Idempotency-Key 已用于另一份不同的上报',
+      'This Idempotency-Key was already used for a different report',
+    );
   }
 
   private hotlineTaken(ticket: string): AppError {
