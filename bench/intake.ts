@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/intake.ts [reports=20000] [clients=128] [mode=inject|listen]
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/intake.ts
+ *   BENCH_ENGINE=postgres …   # one engine only
  *
  * mode inject goes through Fastify's whole request handling in-process (app.inject); listen starts a real server
  * on 127.0.0.1 and sends the reports with fetch over keep-alive connections.
@@ -116,7 +117,9 @@ export async function runIntakeBench(options: {
   mode: 'inject' | 'listen';
 }): Promise<Row[]> {
   const rows: Row[] = [];
-  const engines = process.env.BENCH_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
+  const engines = (
+    process.env.BENCH_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)
+  ).filter((engine) => !process.env.BENCH_ENGINE || process.env.BENCH_ENGINE === engine);
   for (const engine of engines) {
     progress(`${engine}: fresh database, a street of ${SIDE * SIDE} micro-grids`);
     const { database, cleanup } = await openBenchDatabase(engine);

@@ -60,6 +60,8 @@ interface Member {
 export const DUPLICATE_METRES = 50;
 export const DUPLICATE_HOURS = 24;
 const METRES_PER_DEGREE = 111_320;
+/** First key of the advisory locks that order the duplicate check per category (second key: the category). */
+const DUPLICATE_LOCK_CLASS = 7263010;
 
 export function distanceMetres(a: { lng: number; lat: number }, b: { lng: number; lat: number }): number {
   const dy = (a.lat - b.lat) * METRES_PER_DEGREE;
@@ -87,7 +89,7 @@ export class IntakeBatcher {
     options: IntakeOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 500;
-    this.concurrency = options.concurrency ?? (database.engine === 'pglite' ? 1 : 3);
+    this.concurrency = options.concurrency ?? (database.engine === 'pglite' ? 1 : 2);
   }
 
   /** Resolves once the report is committed. */
@@ -119,11 +121,28 @@ export class IntakeBatcher {
     if (batch.length > 0) await this.flush(batch);
   }
 
+  /**
+   * On PostgreSQL batches are written side by side (and by several servers): two batches must not both miss each
+   * other's report of the same spot. A transaction lock per category, taken in a fixed order before the insert,
+   * makes batches of a category write one after the other, and the insert's snapshot, taken after the lock, sees
+   * what the batch before committed. PGlite has one connection and one writer, so it needs none.
+   */
+  private async write(tx: Executor, reports: PreparedReport[]): Promise<WrittenReport[]> {
+    if (this.database.engine === 'postgres') {
+      const categories = [...new Set(reports.map((report) => report.categoryCode))].sort();
+      await tx.execute(sql`
+        select pg_advisory_xact_lock(${DUPLICATE_LOCK_CLASS}, hashtext(c))
+        from jsonb_array_elements_text(${JSON.stringify(categories)}::jsonb) with ordinality as t(c, i)
+        order by i`);
+    }
+    return writeReports(tx, reports);
+  }
+
   private async flush(batch: Member[]): Promise<void> {
     const started = performance.now();
     try {
       const written = await this.database.db.transaction((tx) =>
-        writeReports(
+        this.write(
           tx,
           batch.map((member) => member.report),
         ),
@@ -142,7 +161,7 @@ export class IntakeBatcher {
     // one member spoilt the batch: write each alone, so that only the offender fails
     for (const member of batch) {
       try {
-        const [written] = await this.database.db.transaction((tx) => writeReports(tx, [member.report]));
+        const [written] = await this.database.db.transaction((tx) => this.write(tx, [member.report]));
         member.resolve(written!);
       } catch (error) {
         member.reject(error);
