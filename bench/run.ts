@@ -15,6 +15,7 @@ import { runLocateBench } from './locate.js';
 import { runPortraitBench } from './portrait.js';
 import { runSweepBench } from './sweep.js';
 import { runSheetsBench } from './sheets.js';
+import { runIntakeBench } from './intake.js';
 import { printTable, progress } from './util.js';
 
 const command = process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… npm run bench' : 'npm run bench';
@@ -69,3 +70,9 @@ const sweep = await runSweepBench({
 printTable('Deadline sweep: 1,000,000 pending jobs, 1,000 due (bench/sweep.ts)', sweep.rows, command);
 progress('persons sheet import');
 printTable('Persons sheet import (20,000 rows, one transaction)', await runSheetsBench(20_000), command);
+progress('event intake');
+printTable(
+  'Event intake through POST /api/events (201 after commit, group commit)',
+  await runIntakeBench({ reports: 20_000, clients: 128, mode: 'inject' }),
+  command,
+);

@@ -36,6 +36,11 @@ import { sheetRoutes } from './sheets/routes.js';
 import { personsSheet } from './sheets/persons.js';
 import { positionsSheet } from './sheets/positions.js';
 import { coBuildingUnitSheet, partyMemberSheet } from './party/sheets.js';
+import path from 'node:path';
+import { EventService } from './events/service.js';
+import { eventRoutes } from './events/routes.js';
+import { defaultEventsPolicy, type EventRouter } from './events/router.js';
+import { dutiesRouter } from './events/duties-router.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -59,6 +64,7 @@ export interface Services {
   talent: TalentService;
   points: PointsService;
   sheets: SheetService;
+  events: EventService;
 }
 
 export interface BuildOptions {
@@ -66,6 +72,8 @@ export interface BuildOptions {
   database: Database;
   clock?: Clock;
   policy?: Policy;
+  /** Routing of new events (E2); by default the responsibility lists of src/duties. */
+  eventRouter?: EventRouter;
 }
 
 export async function buildServices(options: BuildOptions): Promise<Services> {
@@ -113,6 +121,15 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   const sheetRegistry = new SheetRegistry();
   sheetRegistry.register(personsSheet(people), positionsSheet(people), partyMemberSheet, coBuildingUnitSheet);
   const sheets = new SheetService({ database: options.database, clock, registry: sheetRegistry });
+  const events = new EventService({
+    database: options.database,
+    clock,
+    grids,
+    protector: lazyProtector(options.config),
+    router: options.eventRouter ?? dutiesRouter(duties, clock),
+    policy: defaultEventsPolicy,
+    attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
+  });
   return {
     config: options.config,
     database: options.database,
@@ -132,6 +149,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     talent,
     points,
     sheets,
+    events,
   };
 }
 
@@ -152,6 +170,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await talentRoutes(app, services);
   await pointsRoutes(app, services);
   await sheetRoutes(app, services);
+  await eventRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

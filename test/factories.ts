@@ -162,3 +162,55 @@ export async function buildPerson(services: Services, overrides: PersonOverrides
   }
   return { ...row!, idNumber, phone };
 }
+
+export interface CategoryOverrides {
+  /** A minor code (4 digits) makes its major (first 2 digits) too when missing. */
+  code?: string;
+  nameZh?: string;
+  active?: boolean;
+  filingStandards?: { zh: string; en: string }[];
+  closingStandards?: { zh: string; en: string }[];
+}
+
+/** An event category (小类) and its major class, written straight to the catalogue table. */
+export async function buildCategory(services: Services, overrides: CategoryOverrides = {}) {
+  const { db } = services.database;
+  const code = overrides.code ?? '0101';
+  const major = code.slice(0, 2);
+  await db.execute(sql`
+    insert into event_categories (code, parent_code, level, name_zh, name_en)
+    values (${major}, null, 1, ${`大类${major}`}, ${`Major ${major}`}) on conflict (code) do nothing`);
+  await db.execute(sql`
+    insert into event_categories (code, parent_code, level, name_zh, name_en, active, filing_standards,
+      closing_standards)
+    values (${code}, ${major}, 2, ${overrides.nameZh ?? `小类${code}`}, ${`Minor ${code}`},
+      ${overrides.active ?? true}, ${JSON.stringify(overrides.filingStandards ?? [])}::jsonb,
+      ${JSON.stringify(overrides.closingStandards ?? [])}::jsonb)
+    on conflict (code) do nothing`);
+  return { code };
+}
+
+/** A department (organisation of kind department) in a grid, with these users linked to it (department_users). */
+export async function buildDepartment(
+  services: Services,
+  options: { gridCode: string; name?: string; userIds?: number[] },
+) {
+  const { db } = services.database;
+  const [grid] = await db.select().from(grids).where(eq(grids.code, options.gridCode));
+  if (!grid) throw new Error(`no grid ${options.gridCode}`);
+  const [row] = rowsOfAny<{ id: number }>(
+    await db.execute(sql`
+      insert into organisations (name, kind, grid_id) values (${options.name ?? '城管执法中队'}, 'department', ${grid.id})
+      returning id`),
+  );
+  for (const userId of options.userIds ?? []) {
+    await db.execute(
+      sql`insert into department_users (user_id, organisation_id) values (${userId}, ${row!.id})`,
+    );
+  }
+  return { id: row!.id };
+}
+
+function rowsOfAny<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -31,6 +31,7 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'points.read': true,
   'points.write': true,
   'points.manage': true,
+  'event.report': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

@@ -54,7 +54,8 @@ export type Permission =
   | 'talent.write'
   | 'points.read'
   | 'points.write'
-  | 'points.manage';
+  | 'points.manage'
+  | 'event.report';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -119,6 +120,17 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'points.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
   'points.write': ['admin', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
   'points.manage': ['admin', 'command_centre'],
+  // everyone may report an event (E1); what happens next is decided per action by src/events/machine.ts
+  'event.report': [
+    'admin',
+    'district',
+    'command_centre',
+    'area_leader',
+    'grid_leader',
+    'grid_worker',
+    'department',
+    'resident',
+  ],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

@@ -25,6 +25,8 @@ export interface Config {
   jobIntervalMs: number;
   /** Milliseconds between two heartbeats of the live stream (GEZHI_STREAM_HEARTBEAT_MS). */
   streamHeartbeatMs: number;
+  /** Folder of event attachments (GEZHI_ATTACHMENTS_DIR); when absent, DATA_DIR/attachments. */
+  attachmentsDir?: string;
 }
 
 export const DEFAULT_DEMO_PASSWORD = 'gezhi-demo-2026';
@@ -58,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       50,
       3_600_000,
     ),
+    attachmentsDir: env.GEZHI_ATTACHMENTS_DIR ? path.resolve(env.GEZHI_ATTACHMENTS_DIR) : undefined,
   };
 }

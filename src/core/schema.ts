@@ -12,3 +12,4 @@ export * from '../forces/tables.js';
 export * from '../party/tables.js';
 export * from '../talent/tables.js';
 export * from '../points/tables.js';
+export * from '../events/tables.js';
