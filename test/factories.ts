@@ -172,7 +172,7 @@ export interface CategoryOverrides {
   closingStandards?: { zh: string; en: string }[];
 }
 
-/** An event category (小类) and its major class, written straight to the catalogue table. */
+/** A minor class (and its major), replacing the seeded catalogue's row of the same code with these settings. */
 export async function buildCategory(services: Services, overrides: CategoryOverrides = {}) {
   const { db } = services.database;
   const code = overrides.code ?? '0101';
@@ -186,7 +186,8 @@ export async function buildCategory(services: Services, overrides: CategoryOverr
     values (${code}, ${major}, 2, ${overrides.nameZh ?? `小类${code}`}, ${`Minor ${code}`},
       ${overrides.active ?? true}, ${JSON.stringify(overrides.filingStandards ?? [])}::jsonb,
       ${JSON.stringify(overrides.closingStandards ?? [])}::jsonb)
-    on conflict (code) do nothing`);
+    on conflict (code) do update set name_zh = excluded.name_zh, active = excluded.active,
+      filing_standards = excluded.filing_standards, closing_standards = excluded.closing_standards`);
   return { code };
 }
 

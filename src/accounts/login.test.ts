@@ -63,8 +63,10 @@ describe('login, lockout and sessions', () => {
         'people.read',
         'people.write',
         'special_group.read',
+        'duty.read',
         'points.read',
         'points.write',
+        'event.report',
       ],
     });
     expect(await auditActions('wang.wei')).toEqual(['user.create', 'user.login']);

@@ -102,6 +102,8 @@ describe('spreadsheets: templates, all-or-nothing import, export that round-trip
     expect(items.map((item) => [item.key, item.canImport, item.canExport])).toEqual([
       ['persons', true, true],
       ['positions', true, true],
+      ['party-members', true, true],
+      ['co-building-units', true, true],
     ]);
     const district = await t.app.inject({ url: '/api/sheets', headers: as.district });
     expect(
@@ -111,6 +113,8 @@ describe('spreadsheets: templates, all-or-nothing import, export that round-trip
     ).toEqual([
       ['persons', false],
       ['positions', true],
+      ['party-members', false],
+      ['co-building-units', false],
     ]);
     const template = await t.app.inject({ url: '/api/sheets/persons/template', headers: as.district });
     expect(template.statusCode).toBe(403);
