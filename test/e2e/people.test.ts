@@ -301,33 +301,25 @@ describe.skipIf(missing.length > 0)('people, dashboard and grid portrait in Chro
     await expect.poll(textOf(vacancy), WAIT).toContain('空缺');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'people-9-vacant-leader.png') });
 
-    // sections the server may add later (party building, forces, co-building) show as small figures when
-    // present; here the answer is widened in the browser, since no server module sends them yet
-    await page.route('**/api/grids/*/portrait*', async (route) => {
-      const answer = await route.fetch();
-      const body = (await answer.json()) as Record<string, unknown>;
-      await route.fulfill({
-        response: answer,
-        json: {
-          ...body,
-          party: { members: 1234, branches: 17 },
-          forces: {
-            total: 56,
-            byCategory: [{ kind: 'administrative', name: { zh: '行政力量', en: 'x' }, count: 9 }],
-          },
-        },
-      });
-    });
+    // the party, forces and co-building figures of the street, as the server counts them
+    const figures = (
+      await app.inject({ method: 'GET', url: `/api/grids/${street.code}/portrait`, headers: auth })
+    ).json<{
+      party: { members: number };
+      forces: { byCategory: { name: { zh: string }; count: number }[] };
+      coBuilding: { units: number };
+    }>();
     await page.goto(`${base}/console/grids/${street.code}`);
     const party = card.locator('[data-section=party]');
     await expect.poll(textOf(party), WAIT).toContain('党建');
-    await expect.poll(textOf(party), WAIT).toContain('党员');
-    await expect.poll(textOf(party), WAIT).toContain('1,234');
-    await expect.poll(textOf(card.locator('[data-section=forces]')), WAIT).toContain('行政力量');
-    expect(await card.locator('[data-section=coBuilding]').count()).toBe(0);
+    await expect.poll(textOf(party), WAIT).toContain(figures.party.members.toLocaleString('en-US'));
+    const served = figures.forces.byCategory.find((category) => category.count > 0)!;
+    await expect.poll(textOf(card.locator('[data-section=forces]')), WAIT).toContain(served.name.zh);
+    await expect
+      .poll(textOf(card.locator('[data-section=coBuilding]')), WAIT)
+      .toContain(String(figures.coBuilding.units));
     await card.locator('[data-section=forces]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'people-10-portrait-extra-sections.png') });
-    await page.unroute('**/api/grids/*/portrait*');
 
     expect(pageErrors).toEqual([]);
     await context.close();

@@ -76,6 +76,7 @@ function ExtraSection({ name, value }: { name: string; value: Record<string, unk
   const lists = Object.entries(value).filter(
     (entry): entry is [string, Record<string, unknown>[]] =>
       Array.isArray(entry[1]) &&
+      entry[1].length > 0 &&
       entry[1].every((item) => typeof item === 'object' && item !== null && 'count' in item),
   );
   if (numbers.length === 0 && lists.length === 0) return null;
