@@ -140,7 +140,8 @@ export async function runIntakeBench(options: {
           ('01', null, 1, '市容环境', 'City appearance and environment'),
           ('0101', '01', 2, '暴露垃圾', 'Exposed rubbish'),
           ('0102', '01', 2, '乱堆物料', 'Piled materials'),
-          ('0103', '01', 2, '道路不洁', 'Dirty road')`);
+          ('0103', '01', 2, '道路不洁', 'Dirty road')
+        on conflict (code) do nothing`);
       await services.accounts.createUser(
         {
           username: 'worker',
