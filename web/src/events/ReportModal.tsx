@@ -1,0 +1,204 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Input, InputNumber, Modal, Select, Space, TreeSelect, Upload } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import type { UploadFile } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/client';
+import { localized } from '../i18n';
+import { formProblems } from '../settings/problems';
+import { eventApi, uploadAttachment, type Category } from './api';
+import { EVENT_SOURCES } from './logic';
+
+interface ReportValues {
+  source: string;
+  categoryCode: string;
+  title: string;
+  description?: string;
+  address?: string;
+  lng: number;
+  lat: number;
+}
+
+export interface ReportModalProps {
+  open: boolean;
+  categories: Category[];
+  /** A point picked on a map, when the page has one. */
+  picked?: { lng: number; lat: number } | null;
+  onClose(): void;
+  onReported(id: number, number: string): void;
+}
+
+/**
+ * 上报事件: category (a minor class), title, description, the location as longitude and latitude, photos. Each photo is
+ * uploaded as it is chosen (POST /api/attachments, raw body), and the report names their hashes.
+ */
+export function ReportModal({ open, categories, picked, onClose, onReported }: ReportModalProps) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.language === 'en' ? 'en' : 'zh-CN';
+  const [form] = Form.useForm<ReportValues>();
+  const [files, setFiles] = useState<UploadFile[]>([]);
+  const [hashes, setHashes] = useState<Map<string, string>>(new Map());
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string[]>([]);
+
+  if (picked && open) {
+    const current = form.getFieldsValue(['lng', 'lat']);
+    if (current.lng !== picked.lng || current.lat !== picked.lat) form.setFieldsValue(picked);
+  }
+
+  const treeData = categories.map((major) => ({
+    value: major.code,
+    title: `${major.code} ${localized(major.name, language)}`,
+    selectable: false,
+    children: (major.children ?? []).map((minor) => ({
+      value: minor.code,
+      title: `${minor.code} ${localized(minor.name, language)}`,
+    })),
+  }));
+
+  const submit = async () => {
+    const values = await form.validateFields();
+    setBusy(true);
+    setFailure([]);
+    try {
+      const created = await eventApi.report({
+        source: values.source,
+        categoryCode: values.categoryCode,
+        title: values.title.trim(),
+        ...(values.description?.trim() ? { description: values.description.trim() } : {}),
+        ...(values.address?.trim() ? { address: values.address.trim() } : {}),
+        location: { lng: values.lng, lat: values.lat },
+        attachments: files.map((file) => hashes.get(file.uid)).filter((hash): hash is string => !!hash),
+      });
+      form.resetFields();
+      setFiles([]);
+      onReported(created.id, created.number);
+    } catch (error) {
+      const laid = formProblems(
+        error,
+        ['categoryCode', 'title', 'description', 'address', 'source'],
+        language,
+      );
+      form.setFields(laid.fields as Parameters<typeof form.setFields>[0]);
+      const location = /^\/body\/location/;
+      const rest = laid.rest.filter((text) => !location.test(text));
+      if (laid.rest.length !== rest.length) {
+        form.setFields([{ name: 'lng', errors: laid.rest.filter((text) => location.test(text)) }]);
+      }
+      setFailure(laid.fields.length === 0 && rest.length === 0 ? [errorText(error)] : rest);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t('events.report')}
+      okText={t('events.submitReport')}
+      confirmLoading={busy}
+      onOk={() => void submit().catch(() => undefined)}
+      onCancel={onClose}
+      okButtonProps={{ 'data-testid': 'report-submit' } as never}
+      width={560}
+      forceRender
+    >
+      <Form form={form} layout="vertical" initialValues={{ source: 'patrol' }} data-testid="report-form">
+        <Space.Compact block>
+          <Form.Item
+            name="source"
+            label={t('events.source')}
+            style={{ width: 140 }}
+            rules={[{ required: true }]}
+          >
+            <Select
+              options={EVENT_SOURCES.map((source) => ({
+                value: source,
+                label: t(`events.sourceName.${source}`),
+              }))}
+            />
+          </Form.Item>
+          <Form.Item
+            name="categoryCode"
+            label={t('events.category')}
+            style={{ flex: 1 }}
+            rules={[{ required: true, message: t('events.required') }]}
+          >
+            <TreeSelect
+              data-testid="report-category"
+              treeData={treeData}
+              showSearch={{ treeNodeFilterProp: 'title' }}
+              placeholder={t('events.categoryPlaceholder')}
+              listHeight={300}
+            />
+          </Form.Item>
+        </Space.Compact>
+        <Form.Item
+          name="title"
+          label={t('events.title')}
+          rules={[{ required: true, whitespace: true, message: t('events.required') }]}
+        >
+          <Input maxLength={200} data-testid="report-title" />
+        </Form.Item>
+        <Form.Item name="description" label={t('events.description')}>
+          <Input.TextArea rows={2} maxLength={5000} />
+        </Form.Item>
+        <Form.Item label={t('events.location')} extra={t('events.locationHint')} required>
+          <Space.Compact block>
+            <Form.Item name="lng" noStyle rules={[{ required: true, message: t('events.required') }]}>
+              <InputNumber
+                placeholder={t('events.lng')}
+                min={-180}
+                max={180}
+                step={0.0001}
+                style={{ width: '50%' }}
+                data-testid="report-lng"
+              />
+            </Form.Item>
+            <Form.Item name="lat" noStyle rules={[{ required: true, message: t('events.required') }]}>
+              <InputNumber
+                placeholder={t('events.lat')}
+                min={-90}
+                max={90}
+                step={0.0001}
+                style={{ width: '50%' }}
+                data-testid="report-lat"
+              />
+            </Form.Item>
+          </Space.Compact>
+        </Form.Item>
+        <Form.Item name="address" label={t('events.address')}>
+          <Input maxLength={500} />
+        </Form.Item>
+        <Form.Item label={t('events.photos')}>
+          <Upload
+            listType="picture"
+            accept="image/jpeg,image/png,image/webp"
+            fileList={files}
+            maxCount={9}
+            customRequest={({ file, onSuccess, onError }) => {
+              const upload = file as File & { uid: string };
+              uploadAttachment(upload)
+                .then((answer) => {
+                  setHashes((previous) => new Map(previous).set(upload.uid, answer.hash));
+                  onSuccess?.(answer);
+                })
+                .catch((error: unknown) => {
+                  setFailure([errorText(error)]);
+                  onError?.(error as Error);
+                });
+            }}
+            onChange={({ fileList }) => setFiles(fileList)}
+          >
+            <Button icon={<UploadOutlined />} data-testid="report-photo">
+              {t('events.addPhoto')}
+            </Button>
+          </Upload>
+        </Form.Item>
+      </Form>
+      {failure.length > 0 ? (
+        <Alert type="error" showIcon title={failure.join('；')} data-testid="report-error" />
+      ) : null}
+    </Modal>
+  );
+}
