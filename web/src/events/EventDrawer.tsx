@@ -293,7 +293,10 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
                 color: DANGER.has(entry.action) ? 'red' : 'blue',
                 content: (
                   <div className="event-timeline-entry">
-                    <strong>{t(`events.action.${entry.action}`, { defaultValue: entry.action })}</strong>{' '}
+                    <strong>{t(`events.action.${entry.action}`, { defaultValue: entry.action })}</strong>
+                    {entry.action === 'dispatch' && typeof entry.data.departmentId === 'number' ? (
+                      <span className="event-timeline-to"> → {departmentName(entry.data.departmentId)}</span>
+                    ) : null}{' '}
                     <span className="event-timeline-actor">
                       {entry.actor.name}
                       {entry.actor.role

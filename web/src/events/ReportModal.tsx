@@ -100,10 +100,17 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
       onOk={() => void submit().catch(() => undefined)}
       onCancel={onClose}
       okButtonProps={{ 'data-testid': 'report-submit' } as never}
-      width={560}
+      width={640}
+      style={{ top: 24 }}
       forceRender
     >
-      <Form form={form} layout="vertical" initialValues={{ source: 'patrol' }} data-testid="report-form">
+      <Form
+        form={form}
+        layout="vertical"
+        className="report-form"
+        initialValues={{ source: 'patrol' }}
+        data-testid="report-form"
+      >
         <Space.Compact block>
           <Form.Item
             name="source"
@@ -143,33 +150,40 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
         <Form.Item name="description" label={t('events.description')}>
           <Input.TextArea rows={2} maxLength={5000} />
         </Form.Item>
-        <Form.Item label={t('events.location')} extra={t('events.locationHint')} required>
-          <Space.Compact block>
-            <Form.Item name="lng" noStyle rules={[{ required: true, message: t('events.required') }]}>
-              <InputNumber
-                placeholder={t('events.lng')}
-                min={-180}
-                max={180}
-                step={0.0001}
-                style={{ width: '50%' }}
-                data-testid="report-lng"
-              />
-            </Form.Item>
-            <Form.Item name="lat" noStyle rules={[{ required: true, message: t('events.required') }]}>
-              <InputNumber
-                placeholder={t('events.lat')}
-                min={-90}
-                max={90}
-                step={0.0001}
-                style={{ width: '50%' }}
-                data-testid="report-lat"
-              />
-            </Form.Item>
-          </Space.Compact>
-        </Form.Item>
-        <Form.Item name="address" label={t('events.address')}>
-          <Input maxLength={500} />
-        </Form.Item>
+        <div className="report-row">
+          <Form.Item
+            label={t('events.location')}
+            extra={t('events.locationHint')}
+            required
+            style={{ flex: 1 }}
+          >
+            <Space.Compact block>
+              <Form.Item name="lng" noStyle rules={[{ required: true, message: t('events.required') }]}>
+                <InputNumber
+                  placeholder={t('events.lng')}
+                  min={-180}
+                  max={180}
+                  step={0.0001}
+                  style={{ width: '50%' }}
+                  data-testid="report-lng"
+                />
+              </Form.Item>
+              <Form.Item name="lat" noStyle rules={[{ required: true, message: t('events.required') }]}>
+                <InputNumber
+                  placeholder={t('events.lat')}
+                  min={-90}
+                  max={90}
+                  step={0.0001}
+                  style={{ width: '50%' }}
+                  data-testid="report-lat"
+                />
+              </Form.Item>
+            </Space.Compact>
+          </Form.Item>
+          <Form.Item name="address" label={t('events.address')} style={{ flex: 1 }}>
+            <Input maxLength={500} />
+          </Form.Item>
+        </div>
         <Form.Item label={t('events.photos')}>
           <Upload
             listType="picture"
