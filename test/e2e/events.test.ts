@@ -284,8 +284,11 @@ describe.skipIf(missing.length > 0)('the events console in Chromium', () => {
     await worker.page.screenshot({ path: path.join(SCREENSHOTS, 'events-7-timeline.png') });
 
     // the board in English: the state names switch with the language
-    await worker.page.keyboard.press('Escape');
-    await expect.poll(() => worker.page.locator('.ant-drawer-open').count(), WAIT).toBe(0);
+    await worker.page.locator('.event-drawer .ant-drawer-close').click();
+    await expect.poll(() => worker.page.url(), WAIT).not.toContain('event=');
+    await expect
+      .poll(() => worker.page.locator('.event-drawer .ant-drawer-mask').isVisible(), WAIT)
+      .toBe(false);
     await worker.page.getByTestId('language-switch').click();
     await expect.poll(textOf(worker.page.getByTestId('events-table')), WAIT).toContain('Rated');
     await expect.poll(textOf(worker.page.getByTestId('events-table')), WAIT).toContain(title);

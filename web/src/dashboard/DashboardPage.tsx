@@ -55,7 +55,7 @@ export function DashboardPage() {
       lng: event.location.lng,
       lat: event.location.lat,
       // a marker without a deadline clock is the brand's blue, not the grey of a paused one
-      colour: event.deadlines ? DEADLINE_HEX[deadlineColour(event.deadlines, now)] : '#1f5fbf',
+      colour: event.deadlines ? DEADLINE_HEX[deadlineColour(event.deadlines, now)] : '#0b2e6f',
       title: `${event.number} ${event.title}`,
     }));
   }, [openEvents]);

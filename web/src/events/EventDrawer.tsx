@@ -212,7 +212,13 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
               ))
             )}
           </div>
-          <Descriptions size="small" column={1} bordered className="event-facts">
+          <Descriptions
+            size="small"
+            column={1}
+            bordered
+            className="event-facts"
+            styles={{ label: { width: 92, whiteSpace: 'nowrap' } }}
+          >
             <Descriptions.Item label={t('events.category')}>
               {detail.category
                 ? `${localized(detail.category.name, language)} · ${detail.category.code}`
@@ -235,7 +241,7 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
               {departmentName(detail.assignedDepartmentId)}
             </Descriptions.Item>
             <Descriptions.Item label={t('events.deadline')}>
-              <Tag color={DEADLINE_HEX[colour]} data-testid="event-deadline">
+              <Tag color={colour === 'grey' ? undefined : DEADLINE_HEX[colour]} data-testid="event-deadline">
                 {t(`events.deadlineColour.${colour}`)}
               </Tag>
             </Descriptions.Item>
