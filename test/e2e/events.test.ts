@@ -167,6 +167,13 @@ describe.skipIf(missing.length > 0)('the events console in Chromium', () => {
     await worker.page.locator('.ant-select-tree-node-content-wrapper', { hasText: '0702' }).first().click();
     const title = `消火栓漏水 e2e ${Date.now()}`;
     await worker.page.getByTestId('report-title').fill(title);
+    // a click on the map gives the point; then the exact point is typed
+    const reportMap = worker.page.locator('[data-testid=report-map] [data-testid=grid-map]');
+    await expect.poll(() => reportMap.getAttribute('data-state'), { timeout: 30_000 }).toBe('idle');
+    const mapBox = (await reportMap.boundingBox())!;
+    await worker.page.mouse.click(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+    await expect.poll(() => worker.page.getByTestId('report-lng').inputValue(), WAIT).toMatch(/^1\d\d\.\d+/);
+    await shown(worker.page.locator('[data-testid=report-map] .event-marker'));
     await worker.page.getByTestId('report-lng').fill(lng.toFixed(6));
     await worker.page.getByTestId('report-lat').fill(lat.toFixed(6));
     await worker.page.locator('[data-testid=report-form] input[type=file]').setInputFiles({
@@ -281,6 +288,7 @@ describe.skipIf(missing.length > 0)('the events console in Chromium', () => {
     }
     expect(timeline).toContain('已更换消火栓阀门');
     expect(timeline).toContain('消防救援站');
+    await worker.page.getByTestId('event-timeline').scrollIntoViewIfNeeded();
     await worker.page.screenshot({ path: path.join(SCREENSHOTS, 'events-7-timeline.png') });
 
     // the board in English: the state names switch with the language

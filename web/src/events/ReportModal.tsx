@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Form, Input, InputNumber, Modal, Select, Space, TreeSelect, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import type { UploadFile } from 'antd';
@@ -6,7 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../api/client';
 import { localized } from '../i18n';
 import { formProblems } from '../settings/problems';
+import { gridApi, type GridFeatureCollection } from '../grids/api';
+import type { MapMarker } from '../grids/GridMap';
 import { eventApi, uploadAttachment, type Category } from './api';
+
+const GridMap = lazy(() => import('../grids/GridMap').then((module) => ({ default: module.GridMap })));
 import { EVENT_SOURCES } from './logic';
 
 interface ReportValues {
@@ -41,10 +45,43 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string[]>([]);
 
-  if (picked && open) {
-    const current = form.getFieldsValue(['lng', 'lat']);
-    if (current.lng !== picked.lng || current.lat !== picked.lat) form.setFieldsValue(picked);
-  }
+  const [collection, setCollection] = useState<GridFeatureCollection | null>(null);
+  const [rootCode, setRootCode] = useState<string | null>(null);
+  const [point, setPoint] = useState<{ lng: number; lat: number } | null>(null);
+
+  // the map of the reporter's own grids, to click the spot on; loaded the first time the form opens
+  useEffect(() => {
+    if (!open || collection) return;
+    const controller = new AbortController();
+    gridApi
+      .roots(controller.signal)
+      .then((roots) => {
+        const root = roots.items[0];
+        if (!root) return;
+        setRootCode(root.code);
+        return gridApi.subtree(root.code, controller.signal).then(setCollection);
+      })
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [open, collection]);
+
+  useEffect(() => {
+    if (picked && open) {
+      form.setFieldsValue(picked);
+      setPoint(picked);
+    }
+  }, [picked, open, form]);
+
+  const pick = (next: { lng: number; lat: number }) => {
+    const rounded = { lng: Number(next.lng.toFixed(6)), lat: Number(next.lat.toFixed(6)) };
+    form.setFieldsValue(rounded);
+    form.setFields([{ name: 'lng', errors: [] }]);
+    setPoint(rounded);
+  };
+  const markers = useMemo<MapMarker[]>(
+    () => (point ? [{ id: 0, ...point, colour: '#c8102e', title: `${point.lng}, ${point.lat}` }] : []),
+    [point],
+  );
 
   const treeData = categories.map((major) => ({
     value: major.code,
@@ -100,116 +137,138 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
       onOk={() => void submit().catch(() => undefined)}
       onCancel={onClose}
       okButtonProps={{ 'data-testid': 'report-submit' } as never}
-      width={640}
+      width={960}
       style={{ top: 24 }}
       forceRender
     >
-      <Form
-        form={form}
-        layout="vertical"
-        className="report-form"
-        initialValues={{ source: 'patrol' }}
-        data-testid="report-form"
-      >
-        <Space.Compact block>
-          <Form.Item
-            name="source"
-            label={t('events.source')}
-            style={{ width: 140 }}
-            rules={[{ required: true }]}
-          >
-            <Select
-              options={EVENT_SOURCES.map((source) => ({
-                value: source,
-                label: t(`events.sourceName.${source}`),
-              }))}
-            />
-          </Form.Item>
-          <Form.Item
-            name="categoryCode"
-            label={t('events.category')}
-            style={{ flex: 1 }}
-            rules={[{ required: true, message: t('events.required') }]}
-          >
-            <TreeSelect
-              data-testid="report-category"
-              treeData={treeData}
-              showSearch={{ treeNodeFilterProp: 'title' }}
-              placeholder={t('events.categoryPlaceholder')}
-              listHeight={300}
-            />
-          </Form.Item>
-        </Space.Compact>
-        <Form.Item
-          name="title"
-          label={t('events.title')}
-          rules={[{ required: true, whitespace: true, message: t('events.required') }]}
+      <div className="report-layout">
+        <Form
+          form={form}
+          layout="vertical"
+          className="report-form"
+          onValuesChange={(_changed, all: ReportValues) => {
+            // typed coordinates move the marker too
+            if (typeof all.lng === 'number' && typeof all.lat === 'number') {
+              if (all.lng !== point?.lng || all.lat !== point?.lat) setPoint({ lng: all.lng, lat: all.lat });
+            }
+          }}
+          initialValues={{ source: 'patrol' }}
+          data-testid="report-form"
         >
-          <Input maxLength={200} data-testid="report-title" />
-        </Form.Item>
-        <Form.Item name="description" label={t('events.description')}>
-          <Input.TextArea rows={2} maxLength={5000} />
-        </Form.Item>
-        <div className="report-row">
+          <Space.Compact block>
+            <Form.Item
+              name="source"
+              label={t('events.source')}
+              style={{ width: 140 }}
+              rules={[{ required: true }]}
+            >
+              <Select
+                options={EVENT_SOURCES.map((source) => ({
+                  value: source,
+                  label: t(`events.sourceName.${source}`),
+                }))}
+              />
+            </Form.Item>
+            <Form.Item
+              name="categoryCode"
+              label={t('events.category')}
+              style={{ flex: 1 }}
+              rules={[{ required: true, message: t('events.required') }]}
+            >
+              <TreeSelect
+                data-testid="report-category"
+                treeData={treeData}
+                showSearch={{ treeNodeFilterProp: 'title' }}
+                placeholder={t('events.categoryPlaceholder')}
+                listHeight={300}
+              />
+            </Form.Item>
+          </Space.Compact>
           <Form.Item
-            label={t('events.location')}
-            extra={t('events.locationHint')}
-            required
-            style={{ flex: 1 }}
+            name="title"
+            label={t('events.title')}
+            rules={[{ required: true, whitespace: true, message: t('events.required') }]}
           >
-            <Space.Compact block>
-              <Form.Item name="lng" noStyle rules={[{ required: true, message: t('events.required') }]}>
-                <InputNumber
-                  placeholder={t('events.lng')}
-                  min={-180}
-                  max={180}
-                  step={0.0001}
-                  style={{ width: '50%' }}
-                  data-testid="report-lng"
-                />
-              </Form.Item>
-              <Form.Item name="lat" noStyle rules={[{ required: true, message: t('events.required') }]}>
-                <InputNumber
-                  placeholder={t('events.lat')}
-                  min={-90}
-                  max={90}
-                  step={0.0001}
-                  style={{ width: '50%' }}
-                  data-testid="report-lat"
-                />
-              </Form.Item>
-            </Space.Compact>
+            <Input maxLength={200} data-testid="report-title" />
           </Form.Item>
-          <Form.Item name="address" label={t('events.address')} style={{ flex: 1 }}>
-            <Input maxLength={500} />
+          <Form.Item name="description" label={t('events.description')}>
+            <Input.TextArea rows={2} maxLength={5000} />
           </Form.Item>
+          <div className="report-row">
+            <Form.Item
+              label={t('events.location')}
+              extra={t('events.locationHint')}
+              required
+              style={{ flex: 1 }}
+            >
+              <Space.Compact block>
+                <Form.Item name="lng" noStyle rules={[{ required: true, message: t('events.required') }]}>
+                  <InputNumber
+                    placeholder={t('events.lng')}
+                    min={-180}
+                    max={180}
+                    step={0.0001}
+                    style={{ width: '50%' }}
+                    data-testid="report-lng"
+                  />
+                </Form.Item>
+                <Form.Item name="lat" noStyle rules={[{ required: true, message: t('events.required') }]}>
+                  <InputNumber
+                    placeholder={t('events.lat')}
+                    min={-90}
+                    max={90}
+                    step={0.0001}
+                    style={{ width: '50%' }}
+                    data-testid="report-lat"
+                  />
+                </Form.Item>
+              </Space.Compact>
+            </Form.Item>
+            <Form.Item name="address" label={t('events.address')} style={{ flex: 1 }}>
+              <Input maxLength={500} />
+            </Form.Item>
+          </div>
+          <Form.Item label={t('events.photos')}>
+            <Upload
+              listType="picture"
+              accept="image/jpeg,image/png,image/webp"
+              fileList={files}
+              maxCount={9}
+              customRequest={({ file, onSuccess, onError }) => {
+                const upload = file as File & { uid: string };
+                uploadAttachment(upload)
+                  .then((answer) => {
+                    setHashes((previous) => new Map(previous).set(upload.uid, answer.hash));
+                    onSuccess?.(answer);
+                  })
+                  .catch((error: unknown) => {
+                    setFailure([errorText(error)]);
+                    onError?.(error as Error);
+                  });
+              }}
+              onChange={({ fileList }) => setFiles(fileList)}
+            >
+              <Button icon={<UploadOutlined />} data-testid="report-photo">
+                {t('events.addPhoto')}
+              </Button>
+            </Upload>
+          </Form.Item>
+        </Form>
+        <div className="report-map" data-testid="report-map">
+          <Suspense fallback={null}>
+            <GridMap
+              collection={collection}
+              rootCode={rootCode}
+              selectedCode={null}
+              loading={!collection}
+              onSelect={() => undefined}
+              onPick={pick}
+              markers={markers}
+              describe={() => t('events.locationHint')}
+            />
+          </Suspense>
         </div>
-        <Form.Item label={t('events.photos')}>
-          <Upload
-            listType="picture"
-            accept="image/jpeg,image/png,image/webp"
-            fileList={files}
-            maxCount={9}
-            customRequest={({ file, onSuccess, onError }) => {
-              const upload = file as File & { uid: string };
-              uploadAttachment(upload)
-                .then((answer) => {
-                  setHashes((previous) => new Map(previous).set(upload.uid, answer.hash));
-                  onSuccess?.(answer);
-                })
-                .catch((error: unknown) => {
-                  setFailure([errorText(error)]);
-                  onError?.(error as Error);
-                });
-            }}
-            onChange={({ fileList }) => setFiles(fileList)}
-          >
-            <Button icon={<UploadOutlined />} data-testid="report-photo">
-              {t('events.addPhoto')}
-            </Button>
-          </Upload>
-        </Form.Item>
-      </Form>
+      </div>
       {failure.length > 0 ? (
         <Alert type="error" showIcon title={failure.join('；')} data-testid="report-error" />
       ) : null}
