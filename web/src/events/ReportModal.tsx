@@ -48,6 +48,8 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
   const [collection, setCollection] = useState<GridFeatureCollection | null>(null);
   const [rootCode, setRootCode] = useState<string | null>(null);
   const [point, setPoint] = useState<{ lng: number; lat: number } | null>(null);
+  // maplibre measures its container once: the map is made after the modal has finished opening
+  const [mapShown, setMapShown] = useState(false);
 
   // the map of the reporter's own grids, to click the spot on; loaded the first time the form opens
   useEffect(() => {
@@ -140,6 +142,7 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
       width={960}
       style={{ top: 24 }}
       forceRender
+      afterOpenChange={setMapShown}
     >
       <div className="report-layout">
         <Form

@@ -174,6 +174,8 @@ export function GridMap({
     let hovered: string | null = null;
 
     map.on('load', () => {
+      // a container that was still being laid out (an opening dialog) is measured again
+      map.resize();
       map.addSource('grids', {
         type: 'geojson',
         data: { type: 'FeatureCollection', features: [] },
