@@ -259,16 +259,18 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
         </Form>
         <div className="report-map" data-testid="report-map">
           <Suspense fallback={null}>
-            <GridMap
-              collection={collection}
-              rootCode={rootCode}
-              selectedCode={null}
-              loading={!collection}
-              onSelect={() => undefined}
-              onPick={pick}
-              markers={markers}
-              describe={() => t('events.locationHint')}
-            />
+            {mapShown ? (
+              <GridMap
+                collection={collection}
+                rootCode={rootCode}
+                selectedCode={null}
+                loading={!collection}
+                onSelect={() => undefined}
+                onPick={pick}
+                markers={markers}
+                describe={() => t('events.locationHint')}
+              />
+            ) : null}
           </Suspense>
         </div>
       </div>
