@@ -218,7 +218,8 @@ describe.skipIf(missing.length > 0)('people, dashboard and grid portrait in Chro
     await expect.poll(textOf(counters), WAIT).toContain(portrait.population.toLocaleString('en-US'));
     await expect.poll(textOf(counters), WAIT).toContain(String(portrait.positions.microGrids));
     await expect.poll(textOf(page.locator('.dashboard-counter-withoutLeader')), WAIT).toMatch(/\s1$/);
-    await expect.poll(textOf(page.getByTestId('dashboard-events')), WAIT).toContain('即将接入');
+    // the events panel: its counters, no longer a placeholder
+    await expect.poll(textOf(page.getByTestId('dashboard-events')), WAIT).toContain('今日上报');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'people-4-dashboard.png') });
 
     // the people of worker1's micro-grid, as the administrator sees them: masked until asked

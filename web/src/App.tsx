@@ -21,6 +21,10 @@ const DashboardPage = lazy(() =>
 const PeoplePage = lazy(() =>
   import('./people/PeoplePage').then((module) => ({ default: module.PeoplePage })),
 );
+// the events board brings its table, drawer and forms
+const EventsPage = lazy(() =>
+  import('./events/EventsPage').then((module) => ({ default: module.EventsPage })),
+);
 // the settings pages are for few people; their tables and forms load when opened
 const UsersPage = lazy(() =>
   import('./settings/UsersPage').then((module) => ({ default: module.UsersPage })),
@@ -67,6 +71,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<PageLoading />}>
             <PeoplePage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'events',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <EventsPage />
           </Suspense>
         ),
       },

@@ -1,9 +1,11 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { App, Card, Skeleton, Spin, Statistic, Typography } from 'antd';
-import { ClockCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { ApiError, errorText } from '../api/client';
+import type { OpenEvents } from '../events/EventsPanel';
+import { DEADLINE_HEX, deadlineColour } from '../events/logic';
+import type { MapMarker } from '../grids/GridMap';
 import { gridApi, type Bilingual, type GridFeatureCollection, type GridSummary } from '../grids/api';
 import { localized } from '../i18n';
 import { peopleApi, type Portrait } from '../people/api';
@@ -11,6 +13,10 @@ import './dashboard.css';
 
 const GridMap = lazy(() => import('../grids/GridMap').then((module) => ({ default: module.GridMap })));
 const PortraitView = lazy(() => import('./PortraitView'));
+// the events panel and the drawer come with the events chunk (tables, timeline, forms)
+const EventsPanel = lazy(() =>
+  import('../events/EventsPanel').then((module) => ({ default: module.EventsPanel })),
+);
 
 /**
  * The grid people start from: below a single top grid, down while there is only one way down (a district with
@@ -29,8 +35,7 @@ async function topGrid(signal: AbortSignal): Promise<GridSummary | null> {
 
 /**
  * 一网统管, first form: the map of the user's top grid with every grid below it outlined, the portrait's
- * counters beside it, and the place where live events will be (the events module is being built; no number is
- * shown before it exists).
+ * counters beside it, and the events: counters, the newest ones live from the stream, open ones as markers.
  */
 export function DashboardPage() {
   const { t, i18n } = useTranslation();
@@ -42,6 +47,19 @@ export function DashboardPage() {
   const [loading, setLoading] = useState(true);
   const [empty, setEmpty] = useState(false);
   const levelNames = useRef(new Map<string, Bilingual>());
+  const [openEvents, setOpenEvents] = useState<OpenEvents>([]);
+  const markers = useMemo<MapMarker[]>(() => {
+    const now = new Date();
+    return openEvents.map((event) => ({
+      id: event.id,
+      lng: event.location.lng,
+      lat: event.location.lat,
+      // a marker without a deadline clock is the brand's blue, not the grey of a paused one
+      colour: event.deadlines ? DEADLINE_HEX[deadlineColour(event.deadlines, now)] : '#0b2e6f',
+      title: `${event.number} ${event.title}`,
+    }));
+  }, [openEvents]);
+  const openEvent = (id: number) => navigate(`/console/events?event=${id}`);
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
 
   useEffect(() => {
@@ -101,6 +119,8 @@ export function DashboardPage() {
             selectedCode={null}
             loading={loading}
             onSelect={(code) => navigate(`/console/grids/${encodeURIComponent(code)}`)}
+            markers={markers}
+            onMarkerClick={openEvent}
             describe={({ level, gridType }) =>
               `${localized(levelNames.current.get(level), language) || level} · ${t(`gridType.${gridType}`, { defaultValue: gridType })}`
             }
@@ -139,20 +159,9 @@ export function DashboardPage() {
                 </Card>
               ))}
             </div>
-            <Card
-              size="small"
-              className="dashboard-events"
-              data-testid="dashboard-events"
-              title={t('dashboard.eventsTitle')}
-            >
-              <div className="dashboard-events-soon">
-                <ClockCircleOutlined className="dashboard-events-icon" />
-                <div>
-                  <div className="dashboard-events-head">{t('dashboard.eventsSoon')}</div>
-                  <Typography.Text type="secondary">{t('dashboard.eventsSoonText')}</Typography.Text>
-                </div>
-              </div>
-            </Card>
+            <Suspense fallback={<Skeleton active paragraph={{ rows: 3 }} />}>
+              <EventsPanel onOpen={openEvent} onOpenEvents={setOpenEvents} />
+            </Suspense>
             <Card size="small" className="dashboard-portrait" title={t('portrait.title')}>
               {portrait ? (
                 <Suspense fallback={<Skeleton active paragraph={{ rows: 4 }} />}>

@@ -96,6 +96,19 @@ export interface GridMapProps {
   rightInset?: number;
   /** Text for the hover popup: level and type names in the page's language. */
   describe(grid: { level: string; gridType: string }): string;
+  /** Points drawn over the grids (open events on the dashboard), each a coloured dot with a title. */
+  markers?: MapMarker[];
+  onMarkerClick?(id: number): void;
+  /** A click anywhere on the map gives its point (a report's location); grid selection still happens. */
+  onPick?(point: { lng: number; lat: number }): void;
+}
+
+export interface MapMarker {
+  id: number;
+  lng: number;
+  lat: number;
+  colour: string;
+  title: string;
 }
 
 export function GridMap({
@@ -106,6 +119,9 @@ export function GridMap({
   onSelect,
   rightInset = 0,
   describe,
+  markers,
+  onMarkerClick,
+  onPick,
 }: GridMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
@@ -117,6 +133,11 @@ export function GridMap({
   const describeRef = useRef(describe);
   onSelectRef.current = onSelect;
   describeRef.current = describe;
+  const onMarkerClickRef = useRef(onMarkerClick);
+  const onPickRef = useRef(onPick);
+  onMarkerClickRef.current = onMarkerClick;
+  onPickRef.current = onPick;
+  const pointMarkers = useRef<maplibregl.Marker[]>([]);
 
   const prepared = useMemo(() => (collection ? prepare(collection) : null), [collection]);
 
@@ -153,6 +174,8 @@ export function GridMap({
     let hovered: string | null = null;
 
     map.on('load', () => {
+      // a container that was still being laid out (an opening dialog) is measured again
+      map.resize();
       map.addSource('grids', {
         type: 'geojson',
         data: { type: 'FeatureCollection', features: [] },
@@ -222,6 +245,7 @@ export function GridMap({
       hovered = null;
       popup.remove();
     });
+    map.on('click', (event) => onPickRef.current?.({ lng: event.lngLat.lng, lat: event.lngLat.lat }));
     map.on('click', 'grid-fill', (event: MapLayerMouseEvent) => {
       const feature = event.features?.[0];
       if (feature) onSelectRef.current(String(feature.properties.code));
@@ -323,6 +347,28 @@ export function GridMap({
     for (const { grid, element } of labels.current)
       element.classList.toggle('grid-label-selected', grid.code === selectedCode);
   }, [selectedCode, rootCode, ready, prepared]);
+
+  // markers: HTML dots above the grids, redrawn when the list changes
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready) return;
+    for (const marker of pointMarkers.current) marker.remove();
+    pointMarkers.current = (markers ?? []).map((point) => {
+      const element = document.createElement('div');
+      element.className = 'event-marker';
+      element.style.background = point.colour;
+      element.title = point.title;
+      element.dataset.eventId = String(point.id);
+      element.addEventListener('click', (event) => {
+        event.stopPropagation();
+        onMarkerClickRef.current?.(point.id);
+      });
+      return new maplibregl.Marker({ element, anchor: 'center' })
+        .setLngLat([point.lng, point.lat])
+        .addTo(map);
+    });
+    container.current?.setAttribute('data-markers', String(pointMarkers.current.length));
+  }, [markers, ready]);
 
   const empty = !loading && prepared !== null && prepared.drawn.length === 0;
   return (

@@ -25,7 +25,7 @@ import { Logo } from './Logo';
 const PAGES: { key: string; path: string; icon: React.ReactNode; ready: boolean }[] = [
   { key: 'dashboard', path: '/console/dashboard', icon: <DashboardOutlined />, ready: true },
   { key: 'grids', path: '/console/grids', icon: <ApartmentOutlined />, ready: true },
-  { key: 'events', path: '/console/events', icon: <ProfileOutlined />, ready: false },
+  { key: 'events', path: '/console/events', icon: <ProfileOutlined />, ready: true },
   { key: 'people', path: '/console/people', icon: <TeamOutlined />, ready: true },
 ];
 
