@@ -8,7 +8,7 @@ import react from '@vitejs/plugin-react';
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** antd parts used only by the lazily loaded settings pages (tables, date pickers, drawers …). */
 const LAZY_ANTD =
-  /[\\/]node_modules[\\/](antd[\\/]es[\\/](table|date-picker|tree-select|drawer|descriptions|popconfirm|pagination|time-picker|calendar|tree|dropdown)|@rc-component[\\/](table|picker|tree-select|pagination|drawer|tree|dropdown)|dayjs)[\\/]/;
+  /[\\/]node_modules[\\/](antd[\\/]es[\\/](table|date-picker|tree-select|drawer|descriptions|popconfirm|pagination|time-picker|calendar|tree|dropdown|timeline|rate|image|upload|checkbox)|@rc-component[\\/](table|picker|tree-select|pagination|drawer|tree|dropdown|rate|image|upload|checkbox)|dayjs)[\\/]/;
 /** Where `vite` (the dev server) sends API calls: a running `npm start`. */
 const apiTarget = process.env.GEZHI_API ?? 'http://localhost:3100';
 
