@@ -26,6 +26,17 @@ CREATE TABLE "whistle_parties" (
         or ("whistle_parties"."kind" = 'grid' and "whistle_parties"."grid_id" is not null and "whistle_parties"."department_id" is null))
 );
 --> statement-breakpoint
+CREATE TABLE "whistle_rating_ballots" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"department_id" integer,
+	"grid_id" integer,
+	"score" smallint NOT NULL,
+	"comment" text,
+	"rated_on" date NOT NULL,
+	CONSTRAINT "whistle_rating_ballots_score_check" CHECK ("whistle_rating_ballots"."score" between 1 and 5),
+	CONSTRAINT "whistle_rating_ballots_target_check" CHECK (("whistle_rating_ballots"."department_id" is null) <> ("whistle_rating_ballots"."grid_id" is null))
+);
+--> statement-breakpoint
 CREATE TABLE "whistle_rating_tokens" (
 	"whistle_id" integer NOT NULL,
 	"party_id" integer NOT NULL,
@@ -67,6 +78,8 @@ ALTER TABLE "whistle_parties" ADD CONSTRAINT "whistle_parties_department_id_orga
 ALTER TABLE "whistle_parties" ADD CONSTRAINT "whistle_parties_grid_id_grids_id_fk" FOREIGN KEY ("grid_id") REFERENCES "public"."grids"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "whistle_parties" ADD CONSTRAINT "whistle_parties_responder_user_id_users_id_fk" FOREIGN KEY ("responder_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "whistle_parties" ADD CONSTRAINT "whistle_parties_handler_user_id_users_id_fk" FOREIGN KEY ("handler_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "whistle_rating_ballots" ADD CONSTRAINT "whistle_rating_ballots_department_id_organisations_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "whistle_rating_ballots" ADD CONSTRAINT "whistle_rating_ballots_grid_id_grids_id_fk" FOREIGN KEY ("grid_id") REFERENCES "public"."grids"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "whistle_rating_tokens" ADD CONSTRAINT "whistle_rating_tokens_whistle_id_whistles_id_fk" FOREIGN KEY ("whistle_id") REFERENCES "public"."whistles"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "whistle_rating_tokens" ADD CONSTRAINT "whistle_rating_tokens_party_id_whistle_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."whistle_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "whistle_ratings" ADD CONSTRAINT "whistle_ratings_department_id_organisations_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

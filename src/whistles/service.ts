@@ -18,7 +18,13 @@ import type { NotificationService } from '../notifications/service.js';
 import { organisations } from '../people/tables.js';
 import type { WhistlePolicy } from './policy.js';
 import type { BlowWhistleBody, RateBody, RespondBody } from './schema.js';
-import { whistleNotes, whistleParties, whistleRatings, whistleRatingTokens, whistles } from './tables.js';
+import {
+  whistleNotes,
+  whistleParties,
+  whistleRatingBallots,
+  whistleRatingTokens,
+  whistles,
+} from './tables.js';
 
 export interface WhistleServiceDeps {
   database: Database;
@@ -36,6 +42,7 @@ type PartyRow = typeof whistleParties.$inferSelect;
 const WHISTLE = { zh: '吹哨', en: 'Whistle' };
 const DEPARTMENT = { zh: '职能部门', en: 'Department' };
 export const WHISTLE_DEADLINE_JOB = 'whistle.deadline';
+export const RATING_COUNT_JOB = 'whistle.ratings.count';
 /** Roles that see the whistles blown inside their grids. */
 const GRID_READERS: readonly Role[] = ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader'];
 /** Roles that answer for a summoned grid. */
@@ -91,6 +98,9 @@ export class WhistleService {
     deps.jobs.register<{ whistleId: number }>(WHISTLE_DEADLINE_JOB, (tx, job) =>
       this.deadlinePassed(tx, job.payload.whistleId),
     );
+    deps.jobs.register(RATING_COUNT_JOB, async (tx) => {
+      await countBallots(tx);
+    });
   }
 
   private get db(): Executor {
@@ -657,7 +667,7 @@ export class WhistleService {
       if (tokens.length !== body.ratings.length) {
         throw errors.conflict('already_rated', '该单位已评价过', 'This party has already been rated');
       }
-      await tx.insert(whistleRatings).values(
+      await tx.insert(whistleRatingBallots).values(
         shuffled(body.ratings).map((r) => {
           const party = byId.get(r.partyId)!;
           return {
@@ -669,6 +679,14 @@ export class WhistleService {
           };
         }),
       );
+      // the ballots are counted after China's midnight, all of the day together
+      const tomorrow = new Date(`${ratedOn}T00:00:00+08:00`).getTime() + 86_400_000;
+      await this.deps.jobs.schedule(tx, {
+        kind: RATING_COUNT_JOB,
+        key: 'daily',
+        runAt: new Date(tomorrow + randomInt(3_600_000)),
+        ifPending: 'keep',
+      });
       // no actor, no score, no party, and the day only: the audit must not undo the anonymity
       await recordAudit(tx, { userId: null, name: 'anonymous' }, new Date(`${ratedOn}T00:00:00+08:00`), [
         { action: 'whistle.rated', entity: 'whistle', entityKey: String(id) },
@@ -771,6 +789,18 @@ export class WhistleService {
     if (period.to) conditions.push(sql`rated_on <= ${period.to}::date`);
     return sql.join(conditions, sql` and `);
   }
+}
+
+/** Moves every waiting ballot into the ratings, in random order, in one transaction. */
+export async function countBallots(tx: Executor): Promise<number> {
+  const moved = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      with taken as (delete from whistle_rating_ballots returning department_id, grid_id, score, comment, rated_on)
+      insert into whistle_ratings (department_id, grid_id, score, comment, rated_on)
+      select department_id, grid_id, score, comment, rated_on from taken order by random()
+      returning id`),
+  );
+  return moved.length;
 }
 
 function presentParty(row: {

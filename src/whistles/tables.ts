@@ -144,3 +144,25 @@ export const whistleRatings = pgTable(
     check('whistle_ratings_target_check', sql`(${t.departmentId} is null) <> (${t.gridId} is null)`),
   ],
 );
+
+/**
+ * The ballot box: a rating waits here until the daily count (whistle.ratings.count job) moves every waiting ballot
+ * into whistle_ratings in one transaction and in random order. A rating written in the request's own transaction
+ * would share that transaction's id (xmin) with the rating token, which names the whistle and the party; moved
+ * in a batch, it shares it only with the other ballots of the day.
+ */
+export const whistleRatingBallots = pgTable(
+  'whistle_rating_ballots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    departmentId: integer('department_id').references(() => organisations.id),
+    gridId: integer('grid_id').references(() => grids.id),
+    score: smallint('score').notNull(),
+    comment: text('comment'),
+    ratedOn: date('rated_on', { mode: 'string' }).notNull(),
+  },
+  (t) => [
+    check('whistle_rating_ballots_score_check', sql`${t.score} between 1 and 5`),
+    check('whistle_rating_ballots_target_check', sql`(${t.departmentId} is null) <> (${t.gridId} is null)`),
+  ],
+);

@@ -189,7 +189,7 @@ describe('whistles: blow, respond, handle jointly, rate anonymously', () => {
     const rated = await post('leader11', `/api/whistles/${whistle.id}/ratings`, rateBody);
     expect(rated.statusCode, rated.body).toBe(201);
     expect((await post('leader11', `/api/whistles/${whistle.id}/ratings`, rateBody)).statusCode).toBe(409);
-    const [count] = await query<{ n: number }>(sql`select count(*)::int as n from whistle_ratings`);
+    const [count] = await query<{ n: number }>(sql`select count(*)::int as n from whistle_rating_ballots`);
     expect(count!.n).toBe(1);
     const detail = (await t.app.inject({ url: `/api/whistles/${whistle.id}`, headers: as.leader11! })).json<{
       parties: Party[];
@@ -299,6 +299,16 @@ describe('whistles: blow, respond, handle jointly, rate anonymously', () => {
     });
 
     whistleIds.push(await ratedWhistle(2, '意见2'));
+    // ballots wait for the daily count: nothing shows yet
+    expect((await aggregate('deptD')).json<{ enough: boolean }>().enough).toBe(false);
+    const waiting = async (table: string) =>
+      (await query<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(table)}`))[0]!.n;
+    expect(await waiting('whistle_rating_ballots')).toBe(6);
+    expect(await waiting('whistle_ratings')).toBe(0);
+    clock.advance(26 * 3600_000);
+    await t.services.jobs.runDue();
+    expect(await waiting('whistle_rating_ballots')).toBe(0);
+    expect(await waiting('whistle_ratings')).toBe(6);
     answer = await aggregate('deptD');
     expect(answer.json()).toMatchObject({
       enough: true,
@@ -335,7 +345,7 @@ describe('whistles: blow, respond, handle jointly, rate anonymously', () => {
     // the tables: no rater, no whistle, no time finer than a day; the token holds no score
     const columns = await query<{ table_name: string; column_name: string; data_type: string }>(sql`
       select table_name, column_name, data_type from information_schema.columns
-      where table_schema = 'public' and table_name in ('whistle_ratings', 'whistle_rating_tokens')
+      where table_schema = 'public' and table_name in ('whistle_ratings', 'whistle_rating_ballots', 'whistle_rating_tokens')
       order by table_name, column_name`);
     const ofTable = (name: string) => columns.filter((c) => c.table_name === name);
     expect(ofTable('whistle_ratings').map((c) => c.column_name)).toEqual([
@@ -346,6 +356,9 @@ describe('whistles: blow, respond, handle jointly, rate anonymously', () => {
       'rated_on',
       'score',
     ]);
+    expect(ofTable('whistle_rating_ballots').map((c) => c.column_name)).toEqual(
+      ofTable('whistle_ratings').map((c) => c.column_name),
+    );
     expect(ofTable('whistle_ratings').find((c) => c.column_name === 'id')!.data_type).toBe('uuid');
     expect(ofTable('whistle_ratings').find((c) => c.column_name === 'rated_on')!.data_type).toBe('date');
     expect(columns.filter((c) => c.data_type.startsWith('timestamp'))).toEqual([]);
