@@ -41,6 +41,9 @@ import { EventService } from './events/service.js';
 import { eventRoutes } from './events/routes.js';
 import { defaultEventsPolicy, type EventRouter } from './events/router.js';
 import { dutiesRouter } from './events/duties-router.js';
+import { WhistleService } from './whistles/service.js';
+import { whistleRoutes } from './whistles/routes.js';
+import { defaultWhistlePolicy } from './whistles/policy.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -65,6 +68,8 @@ export interface Services {
   points: PointsService;
   sheets: SheetService;
   events: EventService;
+  /** 吹哨 whistles (E6). */
+  whistles: WhistleService;
 }
 
 export interface BuildOptions {
@@ -130,6 +135,15 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     policy: defaultEventsPolicy,
     attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
   });
+  const whistles = new WhistleService({
+    database: options.database,
+    clock,
+    events,
+    duties,
+    jobs,
+    notifications,
+    policy: defaultWhistlePolicy,
+  });
   return {
     config: options.config,
     database: options.database,
@@ -150,6 +164,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     points,
     sheets,
     events,
+    whistles,
   };
 }
 
@@ -171,6 +186,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await pointsRoutes(app, services);
   await sheetRoutes(app, services);
   await eventRoutes(app, services);
+  await whistleRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

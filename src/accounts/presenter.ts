@@ -32,6 +32,10 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'points.write': true,
   'points.manage': true,
   'event.report': true,
+  'whistle.blow': true,
+  'whistle.read': true,
+  'whistle.respond': true,
+  'whistle.ratings': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

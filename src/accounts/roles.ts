@@ -55,7 +55,11 @@ export type Permission =
   | 'points.read'
   | 'points.write'
   | 'points.manage'
-  | 'event.report';
+  | 'event.report'
+  | 'whistle.blow'
+  | 'whistle.read'
+  | 'whistle.respond'
+  | 'whistle.ratings';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -131,6 +135,13 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
     'department',
     'resident',
   ],
+  // 吹哨 (E6): the grid's leaders and the street's command centre summon departments and grids
+  'whistle.blow': ['admin', 'command_centre', 'area_leader', 'grid_leader'],
+  'whistle.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'department'],
+  // 一键响应: a summoned department's users, a summoned grid's leaders
+  'whistle.respond': ['command_centre', 'area_leader', 'grid_leader', 'department'],
+  // 评价 results feed department assessment (004); seen only as aggregates of at least k ratings
+  'whistle.ratings': ['admin', 'district', 'command_centre', 'department'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {
