@@ -41,6 +41,7 @@ import { EventService } from './events/service.js';
 import { eventRoutes } from './events/routes.js';
 import { defaultEventsPolicy, type EventRouter } from './events/router.js';
 import { dutiesRouter } from './events/duties-router.js';
+import { eventChangeFanOut, type ChangeFanOut } from './events/changes.js';
 import { WhistleService } from './whistles/service.js';
 import { whistleRoutes } from './whistles/routes.js';
 import { defaultWhistlePolicy } from './whistles/policy.js';
@@ -68,6 +69,8 @@ export interface Services {
   points: PointsService;
   sheets: SheetService;
   events: EventService;
+  /** Where committed event changes are published from (await settled() before reading the stream in a test). */
+  eventChanges: ChangeFanOut;
   /** 吹哨 whistles (E6). */
   whistles: WhistleService;
 }
@@ -126,6 +129,8 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   const sheetRegistry = new SheetRegistry();
   sheetRegistry.register(personsSheet(people), positionsSheet(people), partyMemberSheet, coBuildingUnitSheet);
   const sheets = new SheetService({ database: options.database, clock, registry: sheetRegistry });
+  // committed event changes go to the live stream and to webhooks, a burst at a time
+  const eventChanges = eventChangeFanOut({ database: options.database, stream, webhooks });
   const events = new EventService({
     database: options.database,
     clock,
@@ -134,6 +139,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     router: options.eventRouter ?? dutiesRouter(duties, clock),
     policy: defaultEventsPolicy,
     attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
+    onChange: (change) => eventChanges(change),
   });
   const whistles = new WhistleService({
     database: options.database,
@@ -164,6 +170,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     points,
     sheets,
     events,
+    eventChanges,
     whistles,
   };
 }
@@ -193,6 +200,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
     await services.stream.stop();
   });
   app.addHook('onClose', async () => {
+    await services.eventChanges.settled();
     await services.grids.stop();
     await services.jobs.stop();
   });

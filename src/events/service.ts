@@ -39,6 +39,22 @@ export interface EventServiceDeps {
   /** Folder of the attachment files (DATA_DIR/attachments). */
   attachmentsDir: string;
   intake?: IntakeOptions;
+  /**
+   * Told of every committed change (a report, an action), for the live stream and webhooks. Called after the
+   * commit and never awaited by the caller's answer: a slow subscriber does not slow intake.
+   */
+  onChange?: (change: EventChange) => void;
+}
+
+/** A committed change of an event, as the live stream and webhooks carry it. */
+export interface EventChange {
+  type: string;
+  id: number;
+  number: string;
+  state: string;
+  gridPath: string;
+  categoryCode: string;
+  at: string;
 }
 
 type EventRow = typeof events.$inferSelect;
@@ -303,6 +319,15 @@ export class EventService {
       if (written.earlier.requestHash !== idempotency?.requestHash) throw this.keyReused();
       return written.earlier.response as unknown as EventCreatedValue;
     }
+    this.deps.onChange?.({
+      type: 'event.reported',
+      id: written.id,
+      number: written.number,
+      state: 'reported',
+      gridPath,
+      categoryCode: body.categoryCode,
+      at: at.toISOString(),
+    });
     return {
       id: written.id,
       number: written.number,
@@ -628,6 +653,15 @@ export class EventService {
           hashes.map((hash) => ({ event_id: row.id, hash, user_id: user.id, at: at.toISOString() })),
         );
       }
+    });
+    this.deps.onChange?.({
+      type: `event.${action}`,
+      id: row.id,
+      number: row.number,
+      state: decision.to,
+      gridPath: row.gridPath,
+      categoryCode: row.categoryCode,
+      at: at.toISOString(),
     });
     const fresh = await this.visibleRowAfter(row.id, user, departmentId);
     return fresh;

@@ -116,6 +116,20 @@ export class ChangeStream {
     await this.deps.database.db.execute(sql`select pg_notify(${this.channel}, ${text})`);
   }
 
+  /** Publish several committed changes at once: one NOTIFY statement on PostgreSQL, however many there are. */
+  async publishMany(inputs: PublishInput[]): Promise<void> {
+    if (inputs.length === 0) return;
+    const completed = inputs.map((input) => this.complete(input));
+    if (this.deps.database.engine === 'pglite') {
+      for (const { message } of completed) this.fanOut(message);
+      return;
+    }
+    const texts = JSON.stringify(completed.map(({ text }) => text));
+    await this.deps.database.db.execute(
+      sql`select pg_notify(${this.channel}, t) from jsonb_array_elements_text(${texts}::jsonb) as t`,
+    );
+  }
+
   /** Publish a change when (and only if) this transaction commits. */
   async publishIn(executor: Executor, input: PublishInput): Promise<void> {
     const { text } = this.complete(input);
