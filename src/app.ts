@@ -39,6 +39,7 @@ import { coBuildingUnitSheet, partyMemberSheet } from './party/sheets.js';
 import path from 'node:path';
 import { EventService } from './events/service.js';
 import { eventRoutes } from './events/routes.js';
+import { DeadlineKeeper } from './events/deadlines.js';
 import { defaultEventsPolicy, type EventRouter } from './events/router.js';
 import { dutiesRouter } from './events/duties-router.js';
 
@@ -129,6 +130,9 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     router: options.eventRouter ?? dutiesRouter(duties, clock),
     policy: defaultEventsPolicy,
     attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
+    deadlines: new DeadlineKeeper({ clock, catalogue, jobs, notifications, stream }),
+    stream,
+    webhooks,
   });
   return {
     config: options.config,

@@ -15,6 +15,9 @@ import { grids } from '../grids/tables.js';
 import { organisations } from '../people/tables.js';
 import { maskPhone } from '../people/masking.js';
 import type { DataProtector } from '../people/protection.js';
+import type { ChangeStream } from '../notifications/stream.js';
+import type { WebhookService } from '../notifications/webhooks.js';
+import type { DeadlineKeeper, StagePlan } from './deadlines.js';
 import { FileStore, sniffType } from './files.js';
 import { IntakeBatcher, linkAttachments, type IntakeOptions, type PreparedReport } from './intake.js';
 import {
@@ -39,6 +42,11 @@ export interface EventServiceDeps {
   /** Folder of the attachment files (DATA_DIR/attachments). */
   attachmentsDir: string;
   intake?: IntakeOptions;
+  /** Stage clocks and escalation (E4); absent in services built without jobs. */
+  deadlines?: DeadlineKeeper;
+  /** Live stream and webhooks: every change of an event is published in its transaction. */
+  stream?: ChangeStream;
+  webhooks?: WebhookService;
 }
 
 type EventRow = typeof events.$inferSelect;
@@ -258,9 +266,17 @@ export class EventService {
     });
     const phone = body.reporterPhone !== undefined ? this.protect(body.reporterPhone) : null;
     const at = this.deps.clock.now();
+    const plan = this.deps.deadlines
+      ? await this.deps.deadlines.plan(
+          { categoryCode: body.categoryCode, difficulty: body.difficulty ?? 'general', gridChain },
+          'reported',
+          at,
+        )
+      : null;
     let written;
     try {
       written = await this.batcher.submit({
+        clock: plan,
         numberPrefix: numberPrefix(at),
         source: body.source,
         categoryCode: body.categoryCode,
@@ -526,6 +542,7 @@ export class EventService {
       pendingRequest: (row.pendingRequest as unknown as Record<string, unknown> | null) ?? null,
       rating: row.rating !== null ? { score: row.rating, comment: row.ratingComment } : null,
       attachments: files.map((file) => ({ ...file, url: `/api/attachments/${file.hash}` })),
+      deadlines: this.deps.deadlines ? await this.deps.deadlines.list(this.db, row.id) : [],
       timeline: timeline.map((entry) => ({
         action: entry.action,
         fromState: entry.fromState,
@@ -603,6 +620,16 @@ export class EventService {
     const change = await this.changeOf(action, body, row, user, decision.to, at);
     const hashes = body.attachments ? [...new Set(body.attachments)] : [];
     if (hashes.length > 0) await this.checkUploads(hashes, user, row.id);
+    // the next stage's clock is planned before the transaction: the catalogue reads through the pool
+    const keeper = this.deps.deadlines;
+    const moved = decision.to !== row.state;
+    const difficulty = (change.set.difficulty as string | undefined) ?? row.difficulty;
+    let plan: StagePlan | null = null;
+    let ladder: Awaited<ReturnType<DeadlineKeeper['ladderOf']>> = [];
+    if (keeper && moved && decision.to !== 'suspended' && row.state !== 'suspended') {
+      plan = await keeper.plan({ ...row, difficulty }, decision.to, at);
+    }
+    if (keeper && row.state === 'suspended' && moved) ladder = await keeper.ladderOf(row.gridChain);
     await this.deps.database.db.transaction(async (tx) => {
       const updated = await tx
         .update(events)
@@ -628,9 +655,38 @@ export class EventService {
           hashes.map((hash) => ({ event_id: row.id, hash, user_id: user.id, at: at.toISOString() })),
         );
       }
+      if (keeper && moved) {
+        if (decision.to === 'suspended') await keeper.pause(tx, row.id, at);
+        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, ladder);
+        else await keeper.enter(tx, row.id, plan, at);
+      }
+      await this.publishChange(tx, row, decision.to, action, at);
     });
     const fresh = await this.visibleRowAfter(row.id, user, departmentId);
     return fresh;
+  }
+
+  /** The live stream and the webhooks hear of every change, committed with it. */
+  private async publishChange(
+    tx: Executor,
+    row: EventRow,
+    state: string,
+    action: string,
+    at: Date,
+  ): Promise<void> {
+    await this.deps.stream?.publishIn(tx, {
+      type: 'event.changed',
+      id: row.id,
+      gridPath: row.gridPath,
+      state,
+      at,
+    });
+    await this.deps.webhooks?.dispatch(tx, `event.${action}`, {
+      id: row.id,
+      number: row.number,
+      state,
+      at: at.toISOString(),
+    });
   }
 
   /** After an action the actor may no longer see the event (a return takes it off a department's desk). */
