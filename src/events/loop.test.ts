@@ -175,6 +175,32 @@ describe(`events: the timed loop (${engine})`, () => {
     expect((await detail(general)).deadlines.map((d) => d.stage)).toEqual(['accept', 'handle']);
   });
 
+  it('suspension (挂账) pauses the clock; on resume the due time moves by the time suspended', async () => {
+    const id = await report();
+    await act('centre1', id, 'claim');
+    await act('centre1', id, 'accept', { filingStandards: [0] });
+    await act('centre1', id, 'dispatch', { departmentId });
+    const handle = async () => (await detail(id)).deadlines.find((d) => d.stage === 'handle')!;
+    await run(300);
+    await act('centre1', id, 'request_suspension', { reason: '等待施工' });
+    await act('area11', id, 'approve', { note: '同意' });
+    expect(await handle()).toMatchObject({ state: 'paused' });
+    await run(2000); // far past the 600 s: a paused clock neither warns nor escalates
+    expect(await inbox('dept1', id, 'event.deadline.warning')).toBe(0);
+    expect((await handle()).overdue).toBe(false);
+    await act('centre1', id, 'resume', {});
+    let clockView = await handle();
+    expect(clockView).toMatchObject({ state: 'running', suspendedSeconds: 2000, overdue: false });
+    expect(Date.parse(clockView.dueAt!) - Date.parse(clockView.startedAt)).toBe(2600_000);
+    await run(290); // 590 s of the clock used: warned, not overdue
+    expect(await inbox('dept1', id, 'event.deadline.warning')).toBe(1);
+    expect((await handle()).overdue).toBe(false);
+    await run(20);
+    clockView = await handle();
+    expect(clockView).toMatchObject({ overdue: true, escalationLevel: 0 });
+    expect((await detail(id)).timeline.filter((e) => e.action === 'escalated')).toHaveLength(1);
+  });
+
   it('a restart in the middle loses no escalation (jobs are durable)', async () => {
     const id = await report();
     await run(65); // overdue, level 0
