@@ -40,6 +40,7 @@ import path from 'node:path';
 import { EventService } from './events/service.js';
 import { eventRoutes } from './events/routes.js';
 import { DeadlineKeeper } from './events/deadlines.js';
+import { LongPendingSweeper } from './events/long-pending.js';
 import { defaultEventsPolicy, type EventRouter } from './events/router.js';
 import { dutiesRouter } from './events/duties-router.js';
 
@@ -134,6 +135,10 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     stream,
     webhooks,
   });
+  // 长期未结 the long-pending sweep reschedules itself; the first is scheduled once per database
+  await new LongPendingSweeper({ clock, policy, jobs, notifications, stream }).ensureScheduled(
+    options.database.db,
+  );
   return {
     config: options.config,
     database: options.database,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { rowsOf } from '../core/db.js';
 import { buildApp } from '../app.js';
+import { policyWith } from '../core/policy.js';
 import { engine, freshDatabase, login, testConfig } from '../../test/helpers.js';
 import { buildCategory, buildDepartment } from '../../test/factories.js';
 import { createRoleUsers, importSmallMap, M111, PASSWORD, S1 } from '../../test/grid-fixtures.js';
@@ -214,6 +215,85 @@ describe(`events: the timed loop (${engine})`, () => {
     const view = await detail(id);
     expect(view.timeline.filter((e) => e.action === 'escalated')).toHaveLength(2);
     expect(view.deadlines[0]!.escalationLevel).toBe(1);
+  });
+});
+
+describe(`events: long-pending sweep (${engine})`, () => {
+  it('re-dispatches an event open too long with a double notice and supervises it once', async () => {
+    const clock = new ManualClock('2026-11-25T10:00:00+08:00');
+    const database = await freshDatabase();
+    const config = testConfig({ dataKey: Buffer.alloc(32, 5).toString('base64') });
+    const policy = policyWith({
+      longPending: { sweepSeconds: 10, openSeconds: 1000, reworkCount: 2, returnCount: 2 },
+    });
+    const built = await buildApp({ config, database, clock, policy });
+    await built.app.ready();
+    await importSmallMap(built.services);
+    await createRoleUsers(built.services);
+    await buildCategory(built.services, { code: '0101' });
+    const users = rowsOf<{ id: number; username: string }>(
+      await database.db.execute(sql`select id, username from users`),
+    );
+    const userId = (name: string) => Number(users.find((u) => u.username === name)!.id);
+    const departmentId = (await buildDepartment(built.services, { gridCode: S1, userIds: [userId('dept1')] }))
+      .id;
+    const worker = await login(built.app, 'worker111', PASSWORD);
+    const centre = await login(built.app, 'centre1', PASSWORD);
+    const file = async (lng: number) => {
+      const created = await built.app.inject({
+        method: 'POST',
+        url: '/api/events',
+        headers: worker,
+        payload: { source: 'patrol', categoryCode: '0101', title: '乱堆物', location: { lng, lat: 31.32 } },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      return created.json<{ id: number }>().id;
+    };
+    const act = async (id: number, action: string, body: Record<string, unknown>) => {
+      const response = await built.app.inject({
+        method: 'POST',
+        url: `/api/events/${id}/actions/${action}`,
+        headers: centre,
+        payload: body,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    const old = await file(121.42);
+    await act(old, 'claim', {});
+    await act(old, 'accept', { filingStandards: [0] });
+    await act(old, 'dispatch', { departmentId });
+    clock.advance(900_000);
+    const young = await file(121.43);
+    clock.advance(200_000); // the first is 1100 s old, the second 200 s
+    await built.services.jobs.runDue();
+    const entries = async (id: number) =>
+      rowsOf<{ action: string; actor_name: string }>(
+        await database.db.execute(
+          sql`select action, actor_name from event_timeline where event_id = ${id} order by id`,
+        ),
+      );
+    const told = async (name: string, id: number) =>
+      Number(
+        rowsOf<{ n: number }>(
+          await database.db.execute(sql`select count(*)::int as n from notifications
+            where user_id = ${userId(name)} and kind = 'event.supervised' and (data ->> 'eventId')::int = ${id}`),
+        )[0]!.n,
+      );
+    expect((await entries(old)).filter((e) => e.action === 'redispatched')).toHaveLength(1);
+    expect((await entries(old)).filter((e) => e.action === 'supervised')).toHaveLength(1);
+    expect(await told('leader11', old)).toBe(1);
+    expect(await told('dept1', old)).toBe(1);
+    expect((await entries(young)).some((e) => e.action === 'supervised')).toBe(false);
+    clock.advance(20_000); // the sweep rescheduled itself; an event already supervised is not taken twice
+    await built.services.jobs.runDue();
+    expect((await entries(old)).filter((e) => e.action === 'redispatched')).toHaveLength(1);
+    expect(await told('leader11', old)).toBe(1);
+    const [flag] = rowsOf<{ supervised: boolean }>(
+      await database.db.execute(sql`select supervised from events where id = ${old}`),
+    );
+    expect(flag!.supervised).toBe(true);
+    await built.app.close();
+    await database.close();
   });
 });
 

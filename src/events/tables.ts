@@ -103,6 +103,9 @@ export const events = pgTable(
     possibleDuplicateOf: integer('possible_duplicate_of').references((): AnyPgColumn => events.id),
     duplicateFlag: boolean('duplicate_flag').notNull().default(false),
     suggestion: jsonb('suggestion').$type<RoutingSuggestion>(),
+    /** 督办 supervised as long-pending (E5): re-dispatched with a double notice; the mark stays on record. */
+    supervised: boolean('supervised').notNull().default(false),
+    supervisedAt: timestamp('supervised_at', { withTimezone: true }),
     rating: integer('rating'),
     ratingComment: text('rating_comment'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
