@@ -215,6 +215,45 @@ export class DeadlineKeeper {
     }
   }
 
+  /**
+   * 延期 an approved extension moves the due and warning instants of the running clocks by the days granted (on the
+   * continuous clock) and moves their timers.
+   */
+  async extend(tx: Executor, eventId: number, seconds: number, ladder: LadderLevel[]): Promise<void> {
+    const rows = await tx
+      .select()
+      .from(eventDeadlines)
+      .where(
+        and(
+          eq(eventDeadlines.eventId, eventId),
+          sql`${eventDeadlines.finishedAt} is null and not ${eventDeadlines.overdue}`,
+        ),
+      );
+    for (const row of rows) {
+      const warnAt = row.warnAt ? new Date(row.warnAt.getTime() + seconds * 1000) : null;
+      const dueAt = row.dueAt ? new Date(row.dueAt.getTime() + seconds * 1000) : null;
+      await tx.update(eventDeadlines).set({ warnAt, dueAt }).where(eq(eventDeadlines.id, row.id));
+      if (row.pausedAt !== null) continue; // a paused clock's timers are scheduled on resume
+      const key = String(row.id);
+      if (warnAt && dueAt && warnAt < dueAt) {
+        await this.deps.jobs.schedule(tx, {
+          kind: WARN_JOB,
+          key,
+          runAt: warnAt,
+          payload: { deadlineId: row.id },
+        });
+      }
+      if (dueAt) {
+        await this.deps.jobs.schedule(tx, {
+          kind: DUE_JOB,
+          key,
+          runAt: dueAt,
+          payload: { deadlineId: row.id, eventId, level: 0, ladder },
+        });
+      }
+    }
+  }
+
   /** The event's ladder (for resume), read before the transaction. */
   async ladderOf(gridChain: EventGridLink[]): Promise<LadderLevel[]> {
     return (await this.deps.catalogue.ladderFor(gridChain.map((link) => link.code))).levels;

@@ -202,6 +202,20 @@ describe(`events: the timed loop (${engine})`, () => {
     expect((await detail(id)).timeline.filter((e) => e.action === 'escalated')).toHaveLength(1);
   });
 
+  it('an approved extension (延期) moves the due time of the running clock', async () => {
+    const id = await report();
+    await act('centre1', id, 'claim');
+    await act('centre1', id, 'accept', { filingStandards: [0] });
+    await act('centre1', id, 'dispatch', { departmentId });
+    await run(100);
+    await act('centre1', id, 'request_extension', { reason: '材料未到', days: 1 });
+    await act('area11', id, 'approve', { note: '同意' });
+    const handle = (await detail(id)).deadlines.find((d) => d.stage === 'handle')!;
+    expect(Date.parse(handle.dueAt!) - Date.parse(handle.startedAt)).toBe(600_000 + 86_400_000);
+    await run(600); // past the original due time: not overdue
+    expect((await detail(id)).deadlines.find((d) => d.stage === 'handle')!.overdue).toBe(false);
+  });
+
   it('a restart in the middle loses no escalation (jobs are durable)', async () => {
     const id = await report();
     await run(65); // overdue, level 0

@@ -629,7 +629,11 @@ export class EventService {
     if (keeper && moved && decision.to !== 'suspended' && row.state !== 'suspended') {
       plan = await keeper.plan({ ...row, difficulty }, decision.to, at);
     }
-    if (keeper && row.state === 'suspended' && moved) ladder = await keeper.ladderOf(row.gridChain);
+    const extensionDays =
+      action === 'approve' && change.data.kind === 'extension' ? change.data.days : undefined;
+    if (keeper && ((row.state === 'suspended' && moved) || typeof extensionDays === 'number')) {
+      ladder = await keeper.ladderOf(row.gridChain);
+    }
     await this.deps.database.db.transaction(async (tx) => {
       const updated = await tx
         .update(events)
@@ -659,6 +663,9 @@ export class EventService {
         if (decision.to === 'suspended') await keeper.pause(tx, row.id, at);
         else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, ladder);
         else await keeper.enter(tx, row.id, plan, at);
+      }
+      if (keeper && typeof extensionDays === 'number') {
+        await keeper.extend(tx, row.id, extensionDays * 86_400, ladder);
       }
       await this.publishChange(tx, row, decision.to, action, at);
     });
@@ -846,7 +853,7 @@ export class EventService {
         const set: Partial<typeof events.$inferInsert> = { pendingRequest: null };
         if (pending.kind === 'suspension') set.suspendedFrom = row.state;
         if (to === 'closed' || to === 'cancelled') set.closedAt = at;
-        // 延期: the days granted are on the timeline; the deadline scheduler (next wave) reads them from there
+        // 延期: the days granted are on the timeline and move the running stage clocks (DeadlineKeeper.extend)
         return {
           set,
           data: {
