@@ -39,6 +39,8 @@ import { coBuildingUnitSheet, partyMemberSheet } from './party/sheets.js';
 import path from 'node:path';
 import { EventService } from './events/service.js';
 import { eventRoutes } from './events/routes.js';
+import { DeadlineKeeper } from './events/deadlines.js';
+import { LongPendingSweeper } from './events/long-pending.js';
 import { defaultEventsPolicy, type EventRouter } from './events/router.js';
 import { dutiesRouter } from './events/duties-router.js';
 import { eventChangeFanOut, type ChangeFanOut } from './events/changes.js';
@@ -139,6 +141,9 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     router: options.eventRouter ?? dutiesRouter(duties, clock),
     policy: defaultEventsPolicy,
     attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
+    deadlines: new DeadlineKeeper({ clock, catalogue, jobs, notifications, stream }),
+    stream,
+    webhooks,
     onChange: (change) => eventChanges(change),
   });
   const whistles = new WhistleService({
@@ -150,6 +155,10 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     notifications,
     policy: defaultWhistlePolicy,
   });
+  // 长期未结 the long-pending sweep reschedules itself; the first is scheduled once per database
+  await new LongPendingSweeper({ clock, policy, jobs, notifications, stream }).ensureScheduled(
+    options.database.db,
+  );
   return {
     config: options.config,
     database: options.database,

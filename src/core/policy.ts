@@ -25,11 +25,23 @@ export interface Policy {
     /** How long a locked account stays locked, in minutes. Default 15. */
     lockMinutes: number;
   };
+  /** 长期未结 long-pending events (E5): what makes an open event long-pending and how often the sweep runs. */
+  longPending: {
+    /** Seconds between two sweeps. Default one hour. */
+    sweepSeconds: number;
+    /** An open event older than this many seconds is long-pending. Default 30 days. */
+    openSeconds: number;
+    /** … or one sent back for rework (返工) this many times. Default 2. */
+    reworkCount: number;
+    /** … or one returned (退单) this many times. Default 2. */
+    returnCount: number;
+  };
 }
 
 export const defaultPolicy: Policy = {
   grids: { overlapToleranceSquareMetres: 10, hierarchicalCodes: true, maxImportFeatures: 100_000 },
   login: { maxFailures: 5, lockMinutes: 15 },
+  longPending: { sweepSeconds: 3600, openSeconds: 30 * 24 * 3600, reworkCount: 2, returnCount: 2 },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -38,5 +50,6 @@ export function policyWith(overrides: DeepPartial<Policy> = {}): Policy {
   return {
     grids: { ...defaultPolicy.grids, ...overrides.grids },
     login: { ...defaultPolicy.login, ...overrides.login },
+    longPending: { ...defaultPolicy.longPending, ...overrides.longPending },
   };
 }

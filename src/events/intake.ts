@@ -37,6 +37,15 @@ export interface PreparedReport {
   at: Date;
   idempotency: { client: string; key: string; requestHash: string } | null;
   attachments: string[];
+  /** 时限 the accept-stage clock planned before the batch (E4): written with the event, its timers in bulk. */
+  clock?: {
+    stage: string;
+    clockType: string;
+    seconds: number;
+    warnAt: Date | null;
+    dueAt: Date | null;
+    ladder: unknown[];
+  } | null;
 }
 
 export interface WrittenReport {
@@ -222,6 +231,12 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
     actor_name: report.actorName,
     actor_role: report.actorRole,
     at: report.at.toISOString(),
+    clock_stage: report.clock?.stage ?? null,
+    clock_type: report.clock?.clockType ?? null,
+    clock_seconds: report.clock?.seconds ?? null,
+    warn_at: report.clock?.warnAt?.toISOString() ?? null,
+    due_at: report.clock?.dueAt?.toISOString() ?? null,
+    ladder: report.clock?.ladder ?? null,
   }));
   const finalStates = sql.join(
     FINAL_STATES.map((state) => sql`${state}`),
@@ -235,7 +250,9 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
         lng float8, lat float8, address text, grid_id int, grid_path text, grid_chain jsonb, grid_links jsonb,
         reporter_user_id int, reporter_name text, reporter_phone_cipher text, reporter_phone_hash text,
         urgency text, difficulty text, hotline_ticket text, suggestion jsonb, batch_duplicate_ord int,
-        client text, idem_key text, request_hash text, actor_name text, actor_role text, at timestamptz)
+        client text, idem_key text, request_hash text, actor_name text, actor_role text, at timestamptz,
+        clock_stage text, clock_type text, clock_seconds int, warn_at timestamptz, due_at timestamptz,
+        ladder jsonb)
     ),
     k as (
       select r.ord, k.response, k.request_hash
@@ -278,6 +295,23 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
       select n.id, 'reported', null, 'reported', n.reporter_user_id, n.actor_name, n.actor_role, n.at,
         jsonb_build_object('source', n.source)
       from n
+    ),
+    dl as (
+      insert into event_deadlines (event_id, stage, clock_type, seconds, started_at, warn_at, due_at)
+      select n.id, n.clock_stage, n.clock_type, n.clock_seconds, n.at, n.warn_at, n.due_at
+      from n where n.clock_stage is not null
+      returning id, event_id, warn_at, due_at
+    ),
+    jb as (
+      insert into jobs (kind, key, run_at, payload, max_attempts, created_at)
+      select 'event.deadline.warn', dl.id::text, dl.warn_at, jsonb_build_object('deadlineId', dl.id), 5, n.at
+      from dl join n on n.id = dl.event_id
+      where dl.warn_at is not null and dl.due_at is not null and dl.warn_at < dl.due_at
+      union all
+      select 'event.deadline.due', dl.id::text, dl.due_at,
+        jsonb_build_object('deadlineId', dl.id, 'eventId', dl.event_id, 'level', 0, 'ladder', n.ladder), 5, n.at
+      from dl join n on n.id = dl.event_id
+      where dl.due_at is not null
     ),
     ik as (
       insert into event_idempotency_keys (client, key, request_hash, event_id, response, created_at)

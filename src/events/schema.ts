@@ -115,6 +115,25 @@ export const EventSummary = Type.Object({
   closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
+const NullableTime = Type.Union([Type.String(), Type.Null()]);
+
+/** 时限 one stage clock of an event (E4). */
+export const StageClock = Type.Object({
+  stage: Type.String(),
+  clockType: Type.String(),
+  seconds: Type.Integer(),
+  startedAt: Type.String(),
+  warnAt: NullableTime,
+  dueAt: NullableTime,
+  state: Type.String({ description: 'running | met | overdue | paused' }),
+  overdue: Type.Boolean(),
+  overdueAt: NullableTime,
+  escalationLevel: Type.Integer({ description: 'highest ladder level reached, -1 before any' }),
+  finishedAt: NullableTime,
+  pausedAt: NullableTime,
+  suspendedSeconds: Type.Integer({ description: 'seconds the clock stood still (挂账)' }),
+});
+
 export const EventDetail = Type.Intersect([
   EventSummary,
   Type.Object({
@@ -149,6 +168,9 @@ export const EventDetail = Type.Intersect([
     pendingRequest: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
     rating: Type.Union([Type.Object({ score: Type.Integer(), comment: NullableString }), Type.Null()]),
     attachments: Type.Array(AttachmentInfo),
+    deadlines: Type.Array(StageClock, {
+      description: '时限 the stage clocks (E4), suspensions and overdue facts',
+    }),
     timeline: Type.Array(TimelineEntry),
     actions: Type.Array(Type.String(), { description: 'the actions you may take now' }),
   }),

@@ -15,6 +15,9 @@ import { grids } from '../grids/tables.js';
 import { organisations } from '../people/tables.js';
 import { maskPhone } from '../people/masking.js';
 import type { DataProtector } from '../people/protection.js';
+import type { ChangeStream } from '../notifications/stream.js';
+import type { WebhookService } from '../notifications/webhooks.js';
+import type { DeadlineKeeper, StagePlan } from './deadlines.js';
 import { FileStore, sniffType } from './files.js';
 import { IntakeBatcher, linkAttachments, type IntakeOptions, type PreparedReport } from './intake.js';
 import {
@@ -39,6 +42,11 @@ export interface EventServiceDeps {
   /** Folder of the attachment files (DATA_DIR/attachments). */
   attachmentsDir: string;
   intake?: IntakeOptions;
+  /** Stage clocks and escalation (E4); absent in services built without jobs. */
+  deadlines?: DeadlineKeeper;
+  /** Live stream and webhooks: every change of an event is published in its transaction. */
+  stream?: ChangeStream;
+  webhooks?: WebhookService;
   /**
    * Told of every committed change (a report, an action), for the live stream and webhooks. Called after the
    * commit and never awaited by the caller's answer: a slow subscriber does not slow intake.
@@ -274,9 +282,17 @@ export class EventService {
     });
     const phone = body.reporterPhone !== undefined ? this.protect(body.reporterPhone) : null;
     const at = this.deps.clock.now();
+    const plan = this.deps.deadlines
+      ? await this.deps.deadlines.plan(
+          { categoryCode: body.categoryCode, difficulty: body.difficulty ?? 'general', gridChain },
+          'reported',
+          at,
+        )
+      : null;
     let written;
     try {
       written = await this.batcher.submit({
+        clock: plan,
         numberPrefix: numberPrefix(at),
         source: body.source,
         categoryCode: body.categoryCode,
@@ -551,6 +567,7 @@ export class EventService {
       pendingRequest: (row.pendingRequest as unknown as Record<string, unknown> | null) ?? null,
       rating: row.rating !== null ? { score: row.rating, comment: row.ratingComment } : null,
       attachments: files.map((file) => ({ ...file, url: `/api/attachments/${file.hash}` })),
+      deadlines: this.deps.deadlines ? await this.deps.deadlines.list(this.db, row.id) : [],
       timeline: timeline.map((entry) => ({
         action: entry.action,
         fromState: entry.fromState,
@@ -628,6 +645,20 @@ export class EventService {
     const change = await this.changeOf(action, body, row, user, decision.to, at);
     const hashes = body.attachments ? [...new Set(body.attachments)] : [];
     if (hashes.length > 0) await this.checkUploads(hashes, user, row.id);
+    // the next stage's clock is planned before the transaction: the catalogue reads through the pool
+    const keeper = this.deps.deadlines;
+    const moved = decision.to !== row.state;
+    const difficulty = (change.set.difficulty as string | undefined) ?? row.difficulty;
+    let plan: StagePlan | null = null;
+    let ladder: Awaited<ReturnType<DeadlineKeeper['ladderOf']>> = [];
+    if (keeper && moved && decision.to !== 'suspended' && row.state !== 'suspended') {
+      plan = await keeper.plan({ ...row, difficulty }, decision.to, at);
+    }
+    const extensionDays =
+      action === 'approve' && change.data.kind === 'extension' ? change.data.days : undefined;
+    if (keeper && ((row.state === 'suspended' && moved) || typeof extensionDays === 'number')) {
+      ladder = await keeper.ladderOf(row.gridChain);
+    }
     await this.deps.database.db.transaction(async (tx) => {
       const updated = await tx
         .update(events)
@@ -653,18 +684,41 @@ export class EventService {
           hashes.map((hash) => ({ event_id: row.id, hash, user_id: user.id, at: at.toISOString() })),
         );
       }
-    });
-    this.deps.onChange?.({
-      type: `event.${action}`,
-      id: row.id,
-      number: row.number,
-      state: decision.to,
-      gridPath: row.gridPath,
-      categoryCode: row.categoryCode,
-      at: at.toISOString(),
+      if (keeper && moved) {
+        if (decision.to === 'suspended') await keeper.pause(tx, row.id, at);
+        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, ladder);
+        else await keeper.enter(tx, row.id, plan, at);
+      }
+      if (keeper && typeof extensionDays === 'number') {
+        await keeper.extend(tx, row.id, extensionDays * 86_400, ladder);
+      }
+      await this.publishChange(tx, row, decision.to, action, at);
     });
     const fresh = await this.visibleRowAfter(row.id, user, departmentId);
     return fresh;
+  }
+
+  /** The live stream and the webhooks hear of every change, committed with it. */
+  private async publishChange(
+    tx: Executor,
+    row: EventRow,
+    state: string,
+    action: string,
+    at: Date,
+  ): Promise<void> {
+    await this.deps.stream?.publishIn(tx, {
+      type: `event.${action}`,
+      id: row.id,
+      gridPath: row.gridPath,
+      state,
+      at,
+    });
+    await this.deps.webhooks?.dispatch(tx, `event.${action}`, {
+      id: row.id,
+      number: row.number,
+      state,
+      at: at.toISOString(),
+    });
   }
 
   /** After an action the actor may no longer see the event (a return takes it off a department's desk). */
@@ -824,7 +878,7 @@ export class EventService {
         const set: Partial<typeof events.$inferInsert> = { pendingRequest: null };
         if (pending.kind === 'suspension') set.suspendedFrom = row.state;
         if (to === 'closed' || to === 'cancelled') set.closedAt = at;
-        // 延期: the days granted are on the timeline; the deadline scheduler (next wave) reads them from there
+        // 延期: the days granted are on the timeline and move the running stage clocks (DeadlineKeeper.extend)
         return {
           set,
           data: {

@@ -103,6 +103,9 @@ export const events = pgTable(
     possibleDuplicateOf: integer('possible_duplicate_of').references((): AnyPgColumn => events.id),
     duplicateFlag: boolean('duplicate_flag').notNull().default(false),
     suggestion: jsonb('suggestion').$type<RoutingSuggestion>(),
+    /** 督办 supervised as long-pending (E5): re-dispatched with a double notice; the mark stays on record. */
+    supervised: boolean('supervised').notNull().default(false),
+    supervisedAt: timestamp('supervised_at', { withTimezone: true }),
     rating: integer('rating'),
     ratingComment: text('rating_comment'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -187,4 +190,39 @@ export const eventIdempotencyKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('event_idempotency_keys_unique').on(t.client, t.key)],
+);
+
+/**
+ * 时限 the clock of one stage of an event (E4): started when the event enters the stage, met when it leaves it in
+ * time, overdue (超时) once the due job fires. The overdue fact stays even after the event closes.
+ */
+export const eventDeadlines = pgTable(
+  'event_deadlines',
+  {
+    id: serial('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id),
+    /** accept | respond | consult | plan | handle | verify (the catalogue's stages) */
+    stage: text('stage').notNull(),
+    clockType: text('clock_type').notNull(),
+    seconds: integer('seconds').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    warnAt: timestamp('warn_at', { withTimezone: true }),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    /** running | met | overdue | paused */
+    state: text('state').notNull().default('running'),
+    overdue: boolean('overdue').notNull().default(false),
+    overdueAt: timestamp('overdue_at', { withTimezone: true }),
+    /** Highest level of the escalation ladder reached (升级), -1 before any. */
+    escalationLevel: integer('escalation_level').notNull().default(-1),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** 挂账 the open suspension's start, and the seconds suspended so far (reported on the detail). */
+    pausedAt: timestamp('paused_at', { withTimezone: true }),
+    pausedSeconds: integer('paused_seconds').notNull().default(0),
+  },
+  (t) => [
+    index('event_deadlines_event_idx').on(t.eventId),
+    check('event_deadlines_state_check', sql`${t.state} in ('running', 'met', 'overdue', 'paused')`),
+  ],
 );
