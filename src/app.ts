@@ -41,6 +41,8 @@ import { EventService } from './events/service.js';
 import { eventRoutes } from './events/routes.js';
 import { defaultEventsPolicy, type EventRouter } from './events/router.js';
 import { dutiesRouter } from './events/duties-router.js';
+import { PatrolService } from './patrols/service.js';
+import { patrolRoutes } from './patrols/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -65,6 +67,7 @@ export interface Services {
   points: PointsService;
   sheets: SheetService;
   events: EventService;
+  patrols: PatrolService;
 }
 
 export interface BuildOptions {
@@ -130,6 +133,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     policy: defaultEventsPolicy,
     attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
   });
+  const patrols = new PatrolService({ database: options.database, clock, events });
   return {
     config: options.config,
     database: options.database,
@@ -150,6 +154,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     points,
     sheets,
     events,
+    patrols,
   };
 }
 
@@ -171,6 +176,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await pointsRoutes(app, services);
   await sheetRoutes(app, services);
   await eventRoutes(app, services);
+  await patrolRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

@@ -32,6 +32,8 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'points.write': true,
   'points.manage': true,
   'event.report': true,
+  'patrol.read': true,
+  'patrol.write': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

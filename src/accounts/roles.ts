@@ -55,7 +55,9 @@ export type Permission =
   | 'points.read'
   | 'points.write'
   | 'points.manage'
-  | 'event.report';
+  | 'event.report'
+  | 'patrol.read'
+  | 'patrol.write';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -131,6 +133,9 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
     'department',
     'resident',
   ],
+  // 民情日志 patrols and visits: grid workers write them, their leaders and the street read them
+  'patrol.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  'patrol.write': ['admin', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

@@ -13,3 +13,4 @@ export * from '../party/tables.js';
 export * from '../talent/tables.js';
 export * from '../points/tables.js';
 export * from '../events/tables.js';
+export * from '../patrols/tables.js';
