@@ -43,6 +43,8 @@ import { defaultEventsPolicy, type EventRouter } from './events/router.js';
 import { dutiesRouter } from './events/duties-router.js';
 import { PatrolService } from './patrols/service.js';
 import { patrolRoutes } from './patrols/routes.js';
+import { CaseService } from './cases/service.js';
+import { caseRoutes } from './cases/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -68,6 +70,7 @@ export interface Services {
   sheets: SheetService;
   events: EventService;
   patrols: PatrolService;
+  cases: CaseService;
 }
 
 export interface BuildOptions {
@@ -134,6 +137,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     attachmentsDir: options.config.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
   });
   const patrols = new PatrolService({ database: options.database, clock, events });
+  const cases = new CaseService({ database: options.database, clock, events });
   return {
     config: options.config,
     database: options.database,
@@ -155,6 +159,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     sheets,
     events,
     patrols,
+    cases,
   };
 }
 
@@ -177,6 +182,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await sheetRoutes(app, services);
   await eventRoutes(app, services);
   await patrolRoutes(app, services);
+  await caseRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

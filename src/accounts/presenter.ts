@@ -34,6 +34,8 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'event.report': true,
   'patrol.read': true,
   'patrol.write': true,
+  'case.read': true,
+  'case.manage': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

@@ -57,7 +57,9 @@ export type Permission =
   | 'points.manage'
   | 'event.report'
   | 'patrol.read'
-  | 'patrol.write';
+  | 'patrol.write'
+  | 'case.read'
+  | 'case.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -136,6 +138,17 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   // 民情日志 patrols and visits: grid workers write them, their leaders and the street read them
   'patrol.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
   'patrol.write': ['admin', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  // 案例库 (E7): every staff role learns from the cases of its grids; the street curates them
+  'case.read': [
+    'admin',
+    'district',
+    'command_centre',
+    'area_leader',
+    'grid_leader',
+    'grid_worker',
+    'department',
+  ],
+  'case.manage': ['admin', 'command_centre'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {
