@@ -45,6 +45,7 @@ import { PatrolService } from './patrols/service.js';
 import { patrolRoutes } from './patrols/routes.js';
 import { CaseService } from './cases/service.js';
 import { caseRoutes } from './cases/routes.js';
+import { ProactiveService } from './cases/proactive.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -71,6 +72,7 @@ export interface Services {
   events: EventService;
   patrols: PatrolService;
   cases: CaseService;
+  proactive: ProactiveService;
 }
 
 export interface BuildOptions {
@@ -138,6 +140,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   });
   const patrols = new PatrolService({ database: options.database, clock, events });
   const cases = new CaseService({ database: options.database, clock, events });
+  const proactive = new ProactiveService({ database: options.database, clock, events });
   return {
     config: options.config,
     database: options.database,
@@ -160,6 +163,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     events,
     patrols,
     cases,
+    proactive,
   };
 }
 

@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import type { Services } from '../app.js';
 import { requirePermission } from '../accounts/auth.js';
 import { problemResponses, type App } from '../core/http.js';
+import { HotspotKey, HotspotList } from './proactive.js';
+import { EventCreated } from '../events/schema.js';
 import { Case, CaseIdParams, SimilarCases, SimilarQuery, UpdateCase } from './schema.js';
 
 const Limit = Type.Object(
@@ -73,5 +75,39 @@ export async function caseRoutes(app: App, services: Services): Promise<void> {
     },
     async (request) =>
       cases.update(request.params.id, request.body, requirePermission(request, 'case.manage')),
+  );
+
+  app.get(
+    '/api/proactive/hotspots',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: '未诉先办 Recurring problems: one category in one ~100 m cell at least N times in D days',
+        querystring: Type.Object(
+          { grid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: HotspotList, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      services.proactive.hotspots(requirePermission(request, 'case.read'), request.query.grid),
+  );
+
+  app.post(
+    '/api/proactive/hotspots/:key/task',
+    {
+      schema: {
+        tags: ['cases'],
+        summary:
+          '主动任务 Turn a hotspot into a proactive event (source proactive); one open task per hotspot',
+        params: Type.Object({ key: HotspotKey }),
+        response: { 201: EventCreated, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await services.proactive.task(request.params.key, requirePermission(request, 'case.manage'))),
   );
 }
