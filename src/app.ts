@@ -46,6 +46,8 @@ import { patrolRoutes } from './patrols/routes.js';
 import { CaseService } from './cases/service.js';
 import { caseRoutes } from './cases/routes.js';
 import { ProactiveService } from './cases/proactive.js';
+import { HotlineService } from './hotline/service.js';
+import { hotlineRoutes } from './hotline/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -73,6 +75,7 @@ export interface Services {
   patrols: PatrolService;
   cases: CaseService;
   proactive: ProactiveService;
+  hotline: HotlineService;
 }
 
 export interface BuildOptions {
@@ -141,6 +144,12 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   const patrols = new PatrolService({ database: options.database, clock, events });
   const cases = new CaseService({ database: options.database, clock, events });
   const proactive = new ProactiveService({ database: options.database, clock, events });
+  const hotline = new HotlineService({
+    database: options.database,
+    clock,
+    events,
+    secret: () => process.env.GEZHI_HOTLINE_SECRET,
+  });
   return {
     config: options.config,
     database: options.database,
@@ -164,6 +173,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     patrols,
     cases,
     proactive,
+    hotline,
   };
 }
 
@@ -187,6 +197,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await eventRoutes(app, services);
   await patrolRoutes(app, services);
   await caseRoutes(app, services);
+  await hotlineRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {
