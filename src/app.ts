@@ -47,6 +47,13 @@ import { eventChangeFanOut, type ChangeFanOut } from './events/changes.js';
 import { WhistleService } from './whistles/service.js';
 import { whistleRoutes } from './whistles/routes.js';
 import { defaultWhistlePolicy } from './whistles/policy.js';
+import { PatrolService } from './patrols/service.js';
+import { patrolRoutes } from './patrols/routes.js';
+import { CaseService } from './cases/service.js';
+import { caseRoutes } from './cases/routes.js';
+import { ProactiveService } from './cases/proactive.js';
+import { HotlineService } from './hotline/service.js';
+import { hotlineRoutes } from './hotline/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -75,6 +82,10 @@ export interface Services {
   eventChanges: ChangeFanOut;
   /** 吹哨 whistles (E6). */
   whistles: WhistleService;
+  patrols: PatrolService;
+  cases: CaseService;
+  proactive: ProactiveService;
+  hotline: HotlineService;
 }
 
 export interface BuildOptions {
@@ -159,6 +170,15 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
   await new LongPendingSweeper({ clock, policy, jobs, notifications, stream }).ensureScheduled(
     options.database.db,
   );
+  const patrols = new PatrolService({ database: options.database, clock, events });
+  const cases = new CaseService({ database: options.database, clock, events });
+  const proactive = new ProactiveService({ database: options.database, clock, events });
+  const hotline = new HotlineService({
+    database: options.database,
+    clock,
+    events,
+    secret: () => process.env.GEZHI_HOTLINE_SECRET,
+  });
   return {
     config: options.config,
     database: options.database,
@@ -181,6 +201,10 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     events,
     eventChanges,
     whistles,
+    patrols,
+    cases,
+    proactive,
+    hotline,
   };
 }
 
@@ -203,6 +227,9 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await sheetRoutes(app, services);
   await eventRoutes(app, services);
   await whistleRoutes(app, services);
+  await patrolRoutes(app, services);
+  await caseRoutes(app, services);
+  await hotlineRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

@@ -36,6 +36,10 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'whistle.read': true,
   'whistle.respond': true,
   'whistle.ratings': true,
+  'patrol.read': true,
+  'patrol.write': true,
+  'case.read': true,
+  'case.manage': true,
 };
 
 export function presentSessionUser(account: Account): SessionUser {

@@ -59,7 +59,11 @@ export type Permission =
   | 'whistle.blow'
   | 'whistle.read'
   | 'whistle.respond'
-  | 'whistle.ratings';
+  | 'whistle.ratings'
+  | 'patrol.read'
+  | 'patrol.write'
+  | 'case.read'
+  | 'case.manage';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'grid.read': [
@@ -142,6 +146,20 @@ const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'whistle.respond': ['command_centre', 'area_leader', 'grid_leader', 'department'],
   // 评价 results feed department assessment (004); seen only as aggregates of at least k ratings
   'whistle.ratings': ['admin', 'district', 'command_centre', 'department'],
+  // 民情日志 patrols and visits: grid workers write them, their leaders and the street read them
+  'patrol.read': ['admin', 'district', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  'patrol.write': ['admin', 'command_centre', 'area_leader', 'grid_leader', 'grid_worker'],
+  // 案例库 (E7): every staff role learns from the cases of its grids; the street curates them
+  'case.read': [
+    'admin',
+    'district',
+    'command_centre',
+    'area_leader',
+    'grid_leader',
+    'grid_worker',
+    'department',
+  ],
+  'case.manage': ['admin', 'command_centre'],
 };
 
 export function may(roles: readonly Role[], permission: Permission): boolean {

@@ -14,3 +14,5 @@ export * from '../talent/tables.js';
 export * from '../points/tables.js';
 export * from '../events/tables.js';
 export * from '../whistles/tables.js';
+export * from '../patrols/tables.js';
+export * from '../cases/tables.js';
