@@ -172,11 +172,14 @@ export interface CategoryOverrides {
   closingStandards?: { zh: string; en: string }[];
 }
 
-/** A minor class (and its major), replacing the seeded catalogue's row of the same code with these settings. */
+/** A minor class (and its major); over a seeded row of the same code, the settings given replace the seeded ones. */
 export async function buildCategory(services: Services, overrides: CategoryOverrides = {}) {
   const { db } = services.database;
   const code = overrides.code ?? '0101';
   const major = code.slice(0, 2);
+  // standards left out keep what the seeded catalogue has for that code
+  const filing = overrides.filingStandards ? JSON.stringify(overrides.filingStandards) : null;
+  const closing = overrides.closingStandards ? JSON.stringify(overrides.closingStandards) : null;
   await db.execute(sql`
     insert into event_categories (code, parent_code, level, name_zh, name_en)
     values (${major}, null, 1, ${`大类${major}`}, ${`Major ${major}`}) on conflict (code) do nothing`);
@@ -184,10 +187,11 @@ export async function buildCategory(services: Services, overrides: CategoryOverr
     insert into event_categories (code, parent_code, level, name_zh, name_en, active, filing_standards,
       closing_standards)
     values (${code}, ${major}, 2, ${overrides.nameZh ?? `小类${code}`}, ${`Minor ${code}`},
-      ${overrides.active ?? true}, ${JSON.stringify(overrides.filingStandards ?? [])}::jsonb,
-      ${JSON.stringify(overrides.closingStandards ?? [])}::jsonb)
-    on conflict (code) do update set name_zh = excluded.name_zh, active = excluded.active,
-      filing_standards = excluded.filing_standards, closing_standards = excluded.closing_standards`);
+      ${overrides.active ?? true}, coalesce(${filing}::jsonb, '[]'::jsonb), coalesce(${closing}::jsonb, '[]'::jsonb))
+    on conflict (code) do update set name_zh = coalesce(${overrides.nameZh ?? null}, event_categories.name_zh),
+      active = excluded.active,
+      filing_standards = coalesce(${filing}::jsonb, event_categories.filing_standards),
+      closing_standards = coalesce(${closing}::jsonb, event_categories.closing_standards)`);
   return { code };
 }
 

@@ -67,6 +67,9 @@ describe('login, lockout and sessions', () => {
         'points.read',
         'points.write',
         'event.report',
+        'patrol.read',
+        'patrol.write',
+        'case.read',
       ],
     });
     expect(await auditActions('wang.wei')).toEqual(['user.create', 'user.login']);
