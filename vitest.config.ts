@@ -27,6 +27,8 @@ export default defineConfig({
           name: 'browser',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
+          // a journey through several pages takes 10-20 s on a quiet machine; CI machines are not quiet
+          testTimeout: 180_000,
           sequence: { groupOrder: 1 },
         },
       },
