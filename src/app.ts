@@ -54,6 +54,8 @@ import { caseRoutes } from './cases/routes.js';
 import { ProactiveService } from './cases/proactive.js';
 import { HotlineService } from './hotline/service.js';
 import { hotlineRoutes } from './hotline/routes.js';
+import { ResidentService } from './residents/service.js';
+import { residentRoutes } from './residents/routes.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -86,6 +88,8 @@ export interface Services {
   cases: CaseService;
   proactive: ProactiveService;
   hotline: HotlineService;
+  /** 群众提事 the public resident page: raise, follow, rate (no sign-in). */
+  residents: ResidentService;
 }
 
 export interface BuildOptions {
@@ -179,6 +183,15 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     events,
     secret: () => process.env.GEZHI_HOTLINE_SECRET,
   });
+  const residents = new ResidentService({
+    database: options.database,
+    clock,
+    events,
+    grids,
+    protector: lazyProtector(options.config),
+    limits: options.config.publicLimits,
+    followSecret: options.config.followSecret,
+  });
   return {
     config: options.config,
     database: options.database,
@@ -205,13 +218,17 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     cases,
     proactive,
     hotline,
+    residents,
   };
 }
 
 /** The HTTP application on top of the services. Closing the app stops the services (not the database). */
 export async function buildApp(options: BuildOptions): Promise<{ app: App; services: Services }> {
   const services = await buildServices(options);
-  const app = await createHttpServer({ logLevel: options.config.logLevel });
+  const app = await createHttpServer({
+    logLevel: options.config.logLevel,
+    trustProxy: options.config.trustProxy,
+  });
   installAuth(app, (token) => services.accounts.authenticate(token));
   await systemRoutes(app, services);
   await accountRoutes(app, services);
@@ -230,6 +247,7 @@ export async function buildApp(options: BuildOptions): Promise<{ app: App; servi
   await patrolRoutes(app, services);
   await caseRoutes(app, services);
   await hotlineRoutes(app, services);
+  await residentRoutes(app, services);
   await webRoutes(app, {});
   // open live streams would keep the server from closing
   app.addHook('preClose', async () => {

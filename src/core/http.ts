@@ -54,6 +54,8 @@ export interface HttpOptions {
   logLevel?: string;
   /** Largest request body in bytes (imports of tens of thousands of polygons are big). */
   bodyLimit?: number;
+  /** Believe X-Forwarded-For from these proxies (Config.trustProxy); request.ip is then the client's. */
+  trustProxy?: boolean | number | string;
 }
 
 const VALIDATION_MESSAGES_ZH: Record<string, string> = {
@@ -114,6 +116,8 @@ export async function createHttpServer(options: HttpOptions = {}): Promise<App> 
             redact: ['req.headers.authorization'],
           },
     bodyLimit: options.bodyLimit ?? 256 * 1024 * 1024,
+    // fastify takes a hop count too (its types list only the other forms)
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
       plugins: [],

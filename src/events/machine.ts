@@ -84,6 +84,11 @@ export interface MachineActor {
   departmentId: number | null;
   /** Is the grid with this path inside the user's data scope? */
   covers(path: string): boolean;
+  /**
+   * Set only by the resident page (src/residents) after it verified the matter's follow code: the caller is the
+   * resident the code was given to, acting without an account. It opens `rate` and nothing else.
+   */
+  followCode?: 'verified';
 }
 
 export type Refusal =
@@ -317,10 +322,12 @@ export const TRANSITIONS: Record<EventAction, Transition> = {
       'district',
     ],
     rule: (event, actor) =>
-      event.reporterUserId === actor.userId
+      // a resident proves with the follow code that the matter is his (raised on the page or reported for him)
+      actor.followCode === 'verified' || event.reporterUserId === actor.userId
         ? null
         : { zh: '只有上报人可以评价', en: 'Only the reporter may rate the result' },
-    summary: '评价 The reporter rates the result (1–5) with a comment',
+    summary:
+      '评价 The reporter (or the resident holding the follow code) rates the result (1–5) with a comment',
   },
   request_suspension: {
     from: ACTIVE_WORK,

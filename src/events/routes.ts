@@ -34,7 +34,8 @@ export async function eventRoutes(app: App, services: Services): Promise<void> {
         description:
           'The point is located in the grids (outside every grid: 422 naming /body/location), the category must be ' +
           'an active minor class, likely duplicates (same category, within 50 m and 24 h, not closed) are flagged, ' +
-          'never merged. With an `Idempotency-Key` header a retry answers the first answer and creates nothing.',
+          'never merged. With an `Idempotency-Key` header a retry answers the first answer and creates nothing. ' +
+          'With `resident` (代群众上报) the answer also carries the `followCode` of the resident page.',
         headers: IdempotencyHeaders,
         body: CreateEvent,
         response: { 201: EventCreated, ...problemResponses(400, 401, 403, 409, 422) },
@@ -42,8 +43,17 @@ export async function eventRoutes(app: App, services: Services): Promise<void> {
     },
     async (request, reply) => {
       const user = requirePermission(request, 'event.report');
-      const created = await events.report(request.body, user, request.headers['idempotency-key']);
-      return reply.status(201).send(created);
+      // 代群众上报: the resident's contact goes into the reporter's fields, and the resident gets a follow code
+      const { resident, ...report } = request.body;
+      const body = resident
+        ? { ...report, reporterName: resident.name ?? '群众', reporterPhone: resident.phone }
+        : report;
+      const created = await events.report(body, user, request.headers['idempotency-key']);
+      return reply
+        .status(201)
+        .send(
+          resident ? { ...created, followCode: await services.residents.followCodeOf(created.id) } : created,
+        );
     },
   );
 

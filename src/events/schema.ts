@@ -16,6 +16,9 @@ export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha
 const CategoryCode = Type.String({ pattern: '^[0-9]{4}$', description: '小类编码 minor category code' });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
 
+/** A mainland mobile number (+86 optional) or a landline with its area code. */
+export const RESIDENT_PHONE = '^(?:(?:\\+?86)?1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$';
+
 export const Point = Type.Object(
   {
     lng: Type.Number({ minimum: -180, maximum: 180 }),
@@ -45,6 +48,20 @@ export const CreateEvent = Type.Object(
     ),
     hotlineTicket: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '12345 工单号' })),
     attachments: Type.Optional(Type.Array(Sha256, { maxItems: 20, description: 'hashes of uploaded files' })),
+    resident: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Text(50, 1)),
+          phone: Type.String({ pattern: RESIDENT_PHONE, description: '手机号或固定电话' }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            '代群众上报 reported on behalf of this resident: the contact is kept (phone encrypted) as the ' +
+            "reporter's, and the answer carries a `followCode` for the resident page",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -61,6 +78,11 @@ export const EventCreated = Type.Object({
   number: Type.String({ description: 'E20261125-000123' }),
   state: Type.String(),
   grids: Type.Array(GridLink, { description: 'the located grids, top level first' }),
+  followCode: Type.Optional(
+    Type.String({
+      description: '查询码 only for a report on behalf of a resident: for the resident page (/r)',
+    }),
+  ),
 });
 export type EventCreatedValue = Static<typeof EventCreated>;
 

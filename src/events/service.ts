@@ -410,6 +410,13 @@ export class EventService {
     return row;
   }
 
+  /** An event whatever the reader's scope: for callers that authorised otherwise (a verified follow code). */
+  private async rowById(id: number): Promise<EventRow> {
+    const [row] = await this.db.select().from(events).where(eq(events.id, id));
+    if (!row) throw errors.notFound(EVENT, String(id));
+    return row;
+  }
+
   async list(query: EventListQueryValue, user: AuthUser) {
     const departmentId = await this.departmentOf(user);
     const conditions: SQL[] = [this.readCondition(user, departmentId)];
@@ -613,12 +620,26 @@ export class EventService {
    * Takes one action of the state machine. The change and its timeline entry are written in one transaction,
    * and only if the event still has the version read (or the one the client sent): a stale write is 409.
    */
-  async act(id: number, action: EventAction, body: ActionBody, user: AuthUser) {
+  async act(
+    id: number,
+    action: EventAction,
+    body: ActionBody,
+    user: AuthUser,
+    /**
+     * `followCode: 'verified'`: the resident page (src/residents) checked the matter's follow code; the event is
+     * read without the account's scope and the machine's rate rule accepts the code instead of the reporter.
+     */
+    via: { followCode?: 'verified' } = {},
+  ) {
     const departmentId = await this.departmentOf(user);
-    const row = await this.visibleRow(id, user, departmentId);
+    const row =
+      via.followCode === 'verified' ? await this.rowById(id) : await this.visibleRow(id, user, departmentId);
     if (body.version !== undefined && body.version !== row.version) throw this.stale(row);
     const machineEvent = this.machineEvent(row);
-    const decision = decide(action, machineEvent, this.machineActor(user, departmentId));
+    const decision = decide(action, machineEvent, {
+      ...this.machineActor(user, departmentId),
+      ...(via.followCode === 'verified' ? { followCode: 'verified' as const } : {}),
+    });
     if (!decision.ok) {
       if (decision.code === 'illegal_transition') {
         throw errors.conflict(
@@ -694,6 +715,7 @@ export class EventService {
       }
       await this.publishChange(tx, row, decision.to, action, at);
     });
+    if (via.followCode === 'verified') return this.detail(await this.rowById(row.id), user, departmentId);
     const fresh = await this.visibleRowAfter(row.id, user, departmentId);
     return fresh;
   }
