@@ -61,6 +61,8 @@ describe('the web console is served by the API server', () => {
     '/console/login?next=1',
     '/app',
     '/app/events/12',
+    '/r',
+    '/resident',
   ])('answers the client-side address %s with index.html', async (url) => {
     const response = await app.inject({ method: 'GET', url });
     expect(response.statusCode).toBe(200);

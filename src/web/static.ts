@@ -11,7 +11,17 @@ export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.
  * Addresses that belong to the single-page app: the server answers them with index.html and the app's router
  * takes over. /api/* and /healthz are never among them, so a wrong API address stays a problem+json 404.
  */
-export const CLIENT_ROUTES = ['/console', '/console/*', '/app', '/app/*'] as const;
+export const CLIENT_ROUTES = [
+  '/console',
+  '/console/*',
+  '/app',
+  '/app/*',
+  // 群众提事 the resident page: short enough for a poster's QR code
+  '/r',
+  '/r/*',
+  '/resident',
+  '/resident/*',
+] as const;
 
 /** Hashed file names never change content; everything else (index.html) is checked on every load. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

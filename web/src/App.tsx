@@ -33,6 +33,11 @@ const AuditPage = lazy(() =>
   import('./settings/AuditPage').then((module) => ({ default: module.AuditPage })),
 );
 
+// 群众提事 the resident page (/r): its own small chunk; the map inside it loads only when shown
+const ResidentPage = lazy(() =>
+  import('./resident/ResidentPage').then((module) => ({ default: module.ResidentPage })),
+);
+
 function PageLoading() {
   return (
     <div className="page-loading">
@@ -115,6 +120,14 @@ const router = createBrowserRouter([
     ],
   },
   { path: '/app/*', element: <WorkerAppSoon /> },
+  ...['/r', '/resident'].map((path) => ({
+    path,
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <ResidentPage />
+      </Suspense>
+    ),
+  })),
   { path: '*', element: <NotFound /> },
 ]);
 
