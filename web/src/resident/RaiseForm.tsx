@@ -328,7 +328,7 @@ export function RaiseForm({ onFollow }: { onFollow(number: string, code: string)
             type="file"
             accept="image/jpeg,image/png,image/webp,image/heic"
             multiple
-            hidden
+            style={{ display: 'none' }}
             data-testid="resident-photo-input"
             onChange={(event) => void addPhotos(event.target.files)}
           />
