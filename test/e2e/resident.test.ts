@@ -112,16 +112,22 @@ describe.skipIf(missing.length > 0)('the resident page in Chromium on a phone', 
     await shown(page.locator('.resident-photo img'));
     await page.getByTestId('resident-phone').fill('13912345678');
     // the phone's width holds the page (no sideways scrolling); the map fills its box and carries the pin
-    const layout = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('.resident-map canvas');
-      const box = document.querySelector('.resident-map-box')!.getBoundingClientRect();
+    // (a string: the server's tsconfig has no DOM types)
+    const layout = await page.evaluate<{
+      scrollWidth: number;
+      canvas: number[] | null;
+      box: number[];
+      pins: number;
+    }>(`(() => {
+      const canvas = document.querySelector('.resident-map canvas');
+      const box = document.querySelector('.resident-map-box').getBoundingClientRect();
       return {
         scrollWidth: document.documentElement.scrollWidth,
         canvas: canvas ? [canvas.clientWidth, canvas.clientHeight] : null,
         box: [Math.round(box.width) - 2, Math.round(box.height) - 2],
         pins: document.querySelectorAll('.resident-map .maplibregl-marker').length,
       };
-    });
+    })()`);
     expect(layout.scrollWidth).toBe(390);
     expect(layout.canvas).toEqual(layout.box);
     expect(layout.pins).toBe(1);
