@@ -237,6 +237,15 @@ describe.skipIf(missing.length > 0)('the resident page in Chromium on a phone', 
     await page.screenshot({ path: path.join(SCREENSHOTS, 'resident-5-english.png') });
     await page.getByTestId('language-switch').click();
 
+    // a printed notice's link opens the matter directly; on a desktop the page is a centred column
+    const desktop = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const wide = await desktop.newPage();
+    wide.on('pageerror', (error) => pageErrors.push(error.message));
+    await wide.goto(`${base}/resident?n=${number}&c=${code.toLowerCase()}`);
+    await expect.poll(textOf(wide.getByTestId('resident-state')), WAIT).toBe('已评价');
+    await wide.screenshot({ path: path.join(SCREENSHOTS, 'resident-6-desktop.png') });
+    await desktop.close();
+
     expect(pageErrors).toEqual([]);
   });
 });
