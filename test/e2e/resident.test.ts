@@ -248,4 +248,61 @@ describe.skipIf(missing.length > 0)('the resident page in Chromium on a phone', 
 
     expect(pageErrors).toEqual([]);
   });
+
+  it('代群众上报: a grid worker reports for a resident in the console and reads out a follow code that works', async () => {
+    const answer = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'worker1', password: PASSWORD },
+      })
+    ).json<{ token: string; expiresAt: string; user: { id: number } }>();
+    const staff = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    await staff.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+      pageErrors.push(`request outside the server: ${route.request().url()}`);
+      return route.abort();
+    });
+    const session = JSON.stringify({ expiresAt: answer.expiresAt, user: answer.user });
+    await staff.addInitScript(
+      `localStorage.setItem('gezhi.token', ${JSON.stringify(answer.token)}); localStorage.setItem('gezhi.session', ${JSON.stringify(session)}); localStorage.setItem('gezhi.language', 'zh-CN');`,
+    );
+    const console_ = await staff.newPage();
+    console_.on('pageerror', (error) => pageErrors.push(`worker1: ${error.message}`));
+    await console_.goto(`${base}/console/events`);
+    await shown(console_.getByTestId('report-event'));
+    await console_.getByTestId('report-event').click();
+    await shown(console_.getByTestId('report-form'));
+    await console_
+      .locator('[data-testid=report-form] .ant-form-item', { hasText: '来源' })
+      .locator('.ant-select')
+      .first()
+      .click();
+    await console_.locator('.ant-select-item-option', { hasText: '居民上报' }).click();
+    await console_.getByTestId('report-category').click();
+    await console_.keyboard.type('0101');
+    await console_.locator('.ant-select-tree-node-content-wrapper', { hasText: '0101' }).first().click();
+    await console_.getByTestId('report-title').fill('楼道堆放杂物（王大爷来电）');
+    // worker1's micro-grid: the same kind of point as the resident's (the demo resident lives there when residential)
+    await console_.getByTestId('report-lng').fill((here.lng + 0.0001).toFixed(6));
+    await console_.getByTestId('report-lat').fill(here.lat.toFixed(6));
+    await console_.getByTestId('report-resident-name').fill('王大爷');
+    await console_.getByTestId('report-resident-phone').fill('13700002222');
+    await console_.getByTestId('report-submit').click();
+    await shown(console_.getByTestId('report-follow-code'));
+    const receipt = await textOf(console_.getByTestId('report-follow-code'))();
+    // the receipt is above the event's drawer that opened with it (the drawer's loading settles first)
+    await console_.locator('.ant-modal-confirm').waitFor({ state: 'visible', ...WAIT });
+    await console_.waitForTimeout(500);
+    await console_.screenshot({ path: path.join(SCREENSHOTS, 'resident-7-on-behalf.png') });
+    const [, number, code] = /(E\d{8}-\d{6}) · ([0-9A-Z]{8})/.exec(receipt) ?? [];
+    expect(number, receipt).toBeTruthy();
+    const view = await app.inject({
+      url: `/api/public/matters/${number}`,
+      headers: { 'x-follow-code': code! },
+    });
+    expect(view.statusCode, view.body).toBe(200);
+    expect(view.body).not.toContain('王大爷');
+    await staff.close();
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,5 +1,18 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Form, Input, InputNumber, Modal, Select, Space, TreeSelect, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  TreeSelect,
+  Typography,
+  Upload,
+} from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import type { UploadFile } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +34,12 @@ interface ReportValues {
   address?: string;
   lng: number;
   lat: number;
+  /** 代群众上报 (source resident): the resident's contact; a phone gets the resident a follow code. */
+  residentName?: string;
+  residentPhone?: string;
 }
+
+const RESIDENT_PHONE = /^(?:(?:\+?86)?1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/;
 
 export interface ReportModalProps {
   open: boolean;
@@ -40,6 +58,8 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
   const { t, i18n } = useTranslation();
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   const [form] = Form.useForm<ReportValues>();
+  const { modal } = App.useApp();
+  const source = Form.useWatch('source', form);
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [hashes, setHashes] = useState<Map<string, string>>(new Map());
   const [busy, setBusy] = useState(false);
@@ -108,10 +128,33 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
         ...(values.address?.trim() ? { address: values.address.trim() } : {}),
         location: { lng: values.lng, lat: values.lat },
         attachments: files.map((file) => hashes.get(file.uid)).filter((hash): hash is string => !!hash),
+        ...(values.source === 'resident' && values.residentPhone?.trim()
+          ? {
+              resident: {
+                phone: values.residentPhone.trim(),
+                ...(values.residentName?.trim() ? { name: values.residentName.trim() } : {}),
+              },
+            }
+          : {}),
       });
       form.resetFields();
       setFiles([]);
       onReported(created.id, created.number);
+      if (created.followCode) {
+        // opened after onReported, so that it lies above the event's drawer: the staff read the two out or write
+        // them down, and the resident follows and rates the matter on /r with them
+        modal.info({
+          title: t('events.residentReceipt'),
+          content: (
+            <div data-testid="report-follow-code">
+              <Typography.Paragraph>{t('events.residentReceiptHint')}</Typography.Paragraph>
+              <Typography.Paragraph copyable={{ text: `${created.number} ${created.followCode}` }}>
+                {created.number} · <strong>{created.followCode}</strong>
+              </Typography.Paragraph>
+            </div>
+          ),
+        });
+      }
     } catch (error) {
       const laid = formProblems(
         error,
@@ -231,6 +274,22 @@ export function ReportModal({ open, categories, picked, onClose, onReported }: R
               <Input maxLength={500} />
             </Form.Item>
           </div>
+          {source === 'resident' ? (
+            <div className="report-row">
+              <Form.Item name="residentName" label={t('events.residentName')} style={{ flex: 1 }}>
+                <Input maxLength={50} data-testid="report-resident-name" />
+              </Form.Item>
+              <Form.Item
+                name="residentPhone"
+                label={t('events.residentPhone')}
+                extra={t('events.residentPhoneHint')}
+                style={{ flex: 1 }}
+                rules={[{ pattern: RESIDENT_PHONE, message: t('events.residentPhoneInvalid') }]}
+              >
+                <Input maxLength={20} inputMode="tel" data-testid="report-resident-phone" />
+              </Form.Item>
+            </div>
+          ) : null}
           <Form.Item label={t('events.photos')}>
             <Upload
               listType="picture"

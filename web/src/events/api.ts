@@ -100,6 +100,8 @@ export interface CreateEventBody {
   location: { lng: number; lat: number };
   address?: string;
   attachments?: string[];
+  /** 代群众上报: the resident reported for; the answer then carries the resident's follow code for /r. */
+  resident?: { name?: string; phone: string };
 }
 
 export const eventApi = {
@@ -109,10 +111,13 @@ export const eventApi = {
   act: (id: number, action: string, body: Record<string, unknown>) =>
     api<EventDetail>(`/api/events/${id}/actions/${action}`, { method: 'POST', body }),
   report: (body: CreateEventBody) =>
-    api<{ id: number; number: string; state: string; grids: GridLink[] }>('/api/events', {
-      method: 'POST',
-      body,
-    }),
+    api<{ id: number; number: string; state: string; grids: GridLink[]; followCode?: string }>(
+      '/api/events',
+      {
+        method: 'POST',
+        body,
+      },
+    ),
   categories: (signal?: AbortSignal) =>
     api<Category[]>('/api/categories', { query: { active: true }, signal }),
   departments: (signal?: AbortSignal) => api<{ items: Department[] }>('/api/departments', { signal }),
