@@ -1,5 +1,6 @@
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyRequest,
   type FastifyError,
   type FastifyInstance,
   type RawServerDefault,
@@ -104,6 +105,14 @@ function validationProblems(issues: AjvIssue[], context: string | undefined): Fi
   return out;
 }
 
+/**
+ * A request's address as logged: the follow code of the resident page (`?code=`, `?c=`) is a credential and is
+ * masked; nothing else in our addresses is secret.
+ */
+export function loggedUrl(url: string): string {
+  return url.replace(/([?&](?:code|c)=)[^&#]*/gi, '$1***');
+}
+
 /** Server factory: logging, validation, the problem+json error format and the OpenAPI document. */
 export async function createHttpServer(options: HttpOptions = {}): Promise<App> {
   const app = Fastify({
@@ -114,6 +123,17 @@ export async function createHttpServer(options: HttpOptions = {}): Promise<App> 
             level: options.logLevel ?? 'info',
             // no personal data in logs: never log bodies or the Authorization header
             redact: ['req.headers.authorization'],
+            serializers: {
+              // fastify's own request serializer, with the address's follow code masked
+              req: (request: FastifyRequest) => ({
+                method: request.method,
+                url: loggedUrl(request.url),
+                version: request.headers['accept-version'] as string | undefined,
+                host: request.host,
+                remoteAddress: request.ip,
+                remotePort: request.socket?.remotePort,
+              }),
+            },
           },
     bodyLimit: options.bodyLimit ?? 256 * 1024 * 1024,
     // fastify takes a hop count too (its types list only the other forms)

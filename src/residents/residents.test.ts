@@ -12,6 +12,7 @@ import { decide, type MachineActor, type MachineEvent } from '../events/machine.
 import { engine, freshDatabase, login, testConfig } from '../../test/helpers.js';
 import { buildDepartment } from '../../test/factories.js';
 import { createRoleUsers, importSmallMap, PASSWORD } from '../../test/grid-fixtures.js';
+import { loggedUrl } from '../core/http.js';
 import { followCode, followCodeMatches, normaliseFollowCode } from './follow.js';
 
 type Headers = Record<string, string>;
@@ -36,6 +37,18 @@ describe('follow codes (pure)', () => {
     expect(followCodeMatches(secret, 43, code)).toBe(false);
     expect(followCodeMatches(secret, 42, '')).toBe(false);
     expect(followCodeMatches(secret, 42, `${code}X`)).toBe(false);
+  });
+});
+
+describe('request logs (pure)', () => {
+  it('mask the follow code of an address and keep the rest', () => {
+    expect(loggedUrl('/api/public/matters/E20261125-000001?code=AB12CD34')).toBe(
+      '/api/public/matters/E20261125-000001?code=***',
+    );
+    expect(loggedUrl('/r?n=E20261125-000001&c=ab12cd34&tab=follow')).toBe(
+      '/r?n=E20261125-000001&c=***&tab=follow',
+    );
+    expect(loggedUrl('/api/events?category=0101')).toBe('/api/events?category=0101');
   });
 });
 
