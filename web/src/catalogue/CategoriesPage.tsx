@@ -282,7 +282,10 @@ export function CategoriesPage() {
                 {row.level === 1 ? (
                   <Typography.Text type="secondary">
                     {' '}
-                    · {t('catalogue.minorCount', { count: row.children?.length ?? 0 })}
+                    ·{' '}
+                    {t('catalogue.minorCount', {
+                      count: tree.find((major) => major.code === row.code)?.children.length ?? 0,
+                    })}
                   </Typography.Text>
                 ) : null}
               </span>

@@ -107,12 +107,10 @@ export function LaddersPage() {
     (signal?: AbortSignal) => {
       const request =
         target === DEFAULT
-          ? catalogueApi
-              .ladders(signal)
-              .then((answer) => ({
-                ...answer.ladders.find((l) => l.gridCode === DEFAULT)!,
-                inherited: false,
-              }))
+          ? catalogueApi.ladders(signal).then((answer) => ({
+              ...answer.ladders.find((l) => l.gridCode === DEFAULT)!,
+              inherited: false,
+            }))
           : api<Ladder & { inherited: boolean }>(`/api/escalation-ladders/${encodeURIComponent(target)}`, {
               signal,
             });

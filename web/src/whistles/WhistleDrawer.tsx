@@ -33,6 +33,9 @@ interface RespondValues {
   note?: string;
 }
 
+/** Roles that answer for a summoned grid (src/whistles/service.ts GRID_RESPONDERS). */
+const GRID_RESPONDERS = ['command_centre', 'area_leader', 'grid_leader'];
+
 export function partyStatusColour(party: WhistleParty): string {
   if (party.status === 'accepted') return party.late ? 'orange' : 'green';
   return party.status === 'overdue' ? 'red' : 'blue';
@@ -138,8 +141,16 @@ export function WhistleDrawer({ id, permissions, departments, onClose, onChanged
 
   // the users of my department, to name one of them as the handler
   const myDepartment = departments.find((department) => department.users?.some((u) => u.id === user?.id));
-
-  const waiting = detail?.parties.filter((party) => party.status !== 'accepted') ?? [];
+  // the parties this user may answer for: his department's, and summoned grids for a grid's leaders (the server
+  // checks the grid against his scope); a department that has answered sees no button any more
+  const gridResponder = (user?.roles ?? []).some((role) => GRID_RESPONDERS.includes(role));
+  const waiting =
+    detail?.parties.filter(
+      (party) =>
+        party.status !== 'accepted' &&
+        ((party.departmentId !== null && party.departmentId === myDepartment?.id) ||
+          (party.kind === 'grid' && gridResponder)),
+    ) ?? [];
   const mayRespond = permissions.has('whistle.respond') && detail?.state === 'open' && waiting.length > 0;
   const mayClose = permissions.has('whistle.blow') && detail?.state === 'open';
   const toRate =
