@@ -16,6 +16,7 @@ import {
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { usePermissions } from '../accounts/server';
 import { errorText } from '../api/client';
@@ -64,6 +65,11 @@ export function CalendarPage() {
   const [dayForm] = Form.useForm<DayValues>();
   const [timeForm] = Form.useForm<WorkingTime>();
   const [timeProblems, setTimeProblems] = useState<string[]>([]);
+  // the calendar's month and weekday names follow the page's language; in Chinese the week starts on Monday
+  const [dayLocale, setDayLocale] = useState(() => dayjs.locale());
+  useEffect(() => {
+    setDayLocale(dayjs.locale(language === 'en' ? 'en' : 'zh-cn'));
+  }, [language]);
 
   const load = useCallback(
     (signal?: AbortSignal) => {
@@ -153,6 +159,7 @@ export function CalendarPage() {
       <div className="calendar-layout">
         <Card size="small" className="calendar-card">
           <Calendar
+            key={dayLocale}
             data-testid="calendar"
             onPanelChange={(date) => setYear(date.year())}
             onSelect={(date, info) => {

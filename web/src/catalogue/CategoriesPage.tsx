@@ -49,7 +49,7 @@ function StandardsList({ name, label, readOnly }: { name: string; label: string;
         <div className="standards-list" data-testid={`standards-${name}`}>
           <Typography.Text strong>{label}</Typography.Text>
           {fields.map((field, index) => (
-            <Space key={field.key} align="start" className="standards-row">
+            <Space key={field.key} align="start" className="standards-row" style={{ display: 'flex' }}>
               <span className="standards-index">{index + 1}.</span>
               <Form.Item
                 name={[field.name, 'zh']}

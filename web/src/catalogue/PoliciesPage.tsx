@@ -230,7 +230,7 @@ export function PoliciesPage() {
             render: (_: unknown, policy: DeadlinePolicy) =>
               policy.stages[stage] ? (
                 <span data-testid={`policy-${policy.key}-${stage}`}>
-                  {humanDuration(policy.stages[stage], language)}
+                  {humanDuration(policy.stages[stage], language, policy.clockType)}
                 </span>
               ) : (
                 <Typography.Text type="secondary">—</Typography.Text>
@@ -244,7 +244,9 @@ export function PoliciesPage() {
               [
                 policy.warnRatio !== null ? `${Math.round(policy.warnRatio * 100)}%` : null,
                 policy.warnBeforeSeconds
-                  ? t('catalogue.warnBefore', { time: humanDuration(policy.warnBeforeSeconds, language) })
+                  ? t('catalogue.warnBefore', {
+                      time: humanDuration(policy.warnBeforeSeconds, language, policy.clockType),
+                    })
                   : null,
               ]
                 .filter(Boolean)

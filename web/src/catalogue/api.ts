@@ -150,11 +150,12 @@ export const catalogueApi = {
 
 /**
  * Seconds as a person reads them, in the units of the clock: "2天4小时", "30分钟" / "2 d 4 h", "30 min".
- * A working-days clock counts days of work, so 86 400 s is one working day.
+ * A working-days clock counts days of work, so 86 400 s is one working day; a working-hours clock shows hours.
  */
-export function humanDuration(seconds: number, language: 'zh-CN' | 'en'): string {
+export function humanDuration(seconds: number, language: 'zh-CN' | 'en', clockType?: string): string {
+  // on a working-hours clock a "day" of 24 hours means nothing to a person: hours only
   const parts: [number, string, string][] = [
-    [86_400, '天', 'd'],
+    ...(clockType === 'working_hours' ? [] : ([[86_400, '天', 'd']] as [number, string, string][])),
     [3_600, '小时', 'h'],
     [60, '分钟', 'min'],
     [1, '秒', 's'],
