@@ -363,6 +363,18 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
     const page = await pageOf('centre');
     // the console's files once, as a returning user has them cached; then the measured navigation
     await page.goto(`${base}/console/login`);
+    // which requests the first screen waits for, and how long each took (for the report, never asserted)
+    const requests: { url: string; began: number; ms: number }[] = [];
+    page.on('requestfinished', (request) => {
+      const timing = request.timing();
+      if (request.url().includes('/api/') || request.url().endsWith('.js'))
+        requests.push({
+          url: request.url().replace(base, ''),
+          began: Math.round(timing.startTime - navigationStart),
+          ms: Math.round(timing.responseEnd),
+        });
+    });
+    const navigationStart = Date.now();
     const start = performance.now();
     await page.goto(`${base}/console/dashboard`);
     // the counters (portrait and events) and the map come independently: each moment is noted
@@ -390,6 +402,10 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
       `\nconsolex first screen (centre, 1366×768, localhost, Chromium ${browser.version()}): navigation → map and counters shown ${elapsed} ms (counters ${countersShown} ms) ` +
         `(in-page: DOMContentLoaded ${navigation.domContentLoaded} ms, load ${navigation.load} ms, shown by ${navigation.shown} ms)`,
     );
+    for (const request of requests.sort((a, b) => a.began - b.began))
+      console.log(
+        `  ${String(request.ms).padStart(6)} ms from ${String(request.began).padStart(5)} ms  ${request.url}`,
+      );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'consolex-10-dashboard.png') });
 
     // nothing important beyond the 1366×768 window: the menu's pages (not folded into "…"), the user, the counters
