@@ -42,11 +42,16 @@ export function partyStatusColour(party: WhistleParty): string {
 }
 
 /** One summoned party's state as a tag: responded (late ones marked), waiting, overdue. */
-export function PartyStatus({ party }: { party: WhistleParty }) {
+export function PartyStatus({ party, closed = false }: { party: WhistleParty; closed?: boolean }) {
   const { t } = useTranslation();
+  // a party still summoned when the whistle closed never answered: no longer "waiting"
+  const status = closed && party.status === 'summoned' ? 'none' : party.status;
   return (
-    <Tag color={partyStatusColour(party)} data-testid={`party-status-${party.id}`}>
-      {t(`whistles.partyStatus.${party.status}`)}
+    <Tag
+      color={status === 'none' ? 'default' : partyStatusColour(party)}
+      data-testid={`party-status-${party.id}`}
+    >
+      {t(`whistles.partyStatus.${status}`)}
       {party.late ? ` · ${t('whistles.late')}` : ''}
     </Tag>
   );
@@ -302,7 +307,7 @@ export function WhistleDrawer({ id, permissions, departments, onClose, onChanged
               {
                 title: t('whistles.state'),
                 key: 'status',
-                render: (_, party) => <PartyStatus party={party} />,
+                render: (_, party) => <PartyStatus party={party} closed={detail.state === 'closed'} />,
               },
               {
                 title: t('whistles.handler'),

@@ -158,7 +158,7 @@ export function WhistlesPage() {
                 <Space size={[4, 4]} wrap>
                   {row.parties.map((party) => (
                     <span key={party.id} className="whistle-party">
-                      {party.name} <PartyStatus party={party} />
+                      {party.name} <PartyStatus party={party} closed={row.state === 'closed'} />
                     </span>
                   ))}
                 </Space>
