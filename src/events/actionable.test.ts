@@ -21,7 +21,10 @@ describe('events list: actionable=true (a grid worker’s tasks in the phone app
     t = await buildTestApp({ clock, config: { tokenTtlSeconds: 10 * 365 * 24 * 3600 } });
     await importSmallMap(t.services);
     await createRoleUsers(t.services);
-    await buildCategory(t.services, { code: '0101', closingStandards: [{ zh: '现场已清理', en: 'Site cleared' }] });
+    await buildCategory(t.services, {
+      code: '0101',
+      closingStandards: [{ zh: '现场已清理', en: 'Site cleared' }],
+    });
     for (const name of ['centre1', 'worker111', 'resident111']) as[name] = await login(t.app, name, PASSWORD);
     const { rows } = (await t.database.db.execute(sql`select id, username from users`)) as unknown as {
       rows: { id: number; username: string }[];

@@ -124,7 +124,10 @@ describe('the grid worker’s phone app is served beside the console', () => {
     fs.mkdirSync(path.join(dist, 'app', 'icons'), { recursive: true });
     fs.writeFileSync(path.join(dist, 'app', 'index.html'), APP_INDEX);
     fs.writeFileSync(path.join(dist, 'app', 'sw.js'), 'self.addEventListener("fetch", () => {})');
-    fs.writeFileSync(path.join(dist, 'app', 'manifest.webmanifest'), '{"name":"格治·网格员","scope":"/app/"}');
+    fs.writeFileSync(
+      path.join(dist, 'app', 'manifest.webmanifest'),
+      '{"name":"格治·网格员","scope":"/app/"}',
+    );
     fs.writeFileSync(path.join(dist, 'app', 'icons', 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     app = await createHttpServer({ logLevel: 'silent' });
     await webRoutes(app, { distDir: dist });

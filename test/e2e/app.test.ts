@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { App } from '../../src/core/http.js';
 import { login } from '../helpers.js';
+import { isRetryableStatus, reportBody, scaledSize, type ReportDraft } from '../../web/src/app/logic.js';
 import {
   SCREENSHOTS,
   WAIT,
@@ -57,7 +58,9 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
 
   async function screenshot(name: string): Promise<void> {
     shot += 1;
-    await page.screenshot({ path: path.join(SCREENSHOTS, `app-${String(shot).padStart(2, '0')}-${name}.png`) });
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `app-${String(shot).padStart(2, '0')}-${name}.png`),
+    });
   }
 
   async function eventsTitled(title: string): Promise<EventDetail[]> {
@@ -92,7 +95,9 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     await page.getByTestId('report-title').fill(title);
     await page.getByTestId('report-description').fill(`${title}：小区东门路灯连续三晚不亮`);
     await page.getByTestId('report-urgency').getByText('紧急').click();
-    await page.getByTestId('report-photo-input').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: PNG });
+    await page
+      .getByTestId('report-photo-input')
+      .setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: PNG });
     await shown(page.getByTestId('report-thumb'));
     await expect.poll(textOf(page.getByTestId('report-accuracy')), WAIT).toContain('12');
   }
@@ -111,7 +116,9 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
         url: `/api/grids/export?format=geojson&root=${encodeURIComponent(grid.code)}`,
         headers,
       })
-    ).json<{ features: { properties: { code: string }; geometry: { type: string; coordinates: unknown } }[] }>();
+    ).json<{
+      features: { properties: { code: string }; geometry: { type: string; coordinates: unknown } }[];
+    }>();
     const geometry = shape.features.find((feature) => feature.properties.code === grid.code)!.geometry;
     const ring = (
       geometry.type === 'Polygon'
@@ -144,7 +151,8 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
   afterAll(async () => {
     if (timings.length > 0) {
       console.log(`\nphone app timings (Chromium ${browser?.version() ?? '?'}, 390×844, localhost):`);
-      for (const [step, value] of timings) console.log(`  ${step.padEnd(58)} ${String(value).padStart(6)} ms`);
+      for (const [step, value] of timings)
+        console.log(`  ${step.padEnd(58)} ${String(value).padStart(6)} ms`);
     }
     await browser?.close();
     await server?.close();
@@ -157,7 +165,7 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     timings.push(['first load: goto /app/ → sign-in screen usable (wall clock)', Date.now() - start]);
     timings.push([
       'first load: navigation start → sign-in usable (performance.now)',
-      Math.round(await page.evaluate(() => performance.now())),
+      Math.round(await page.evaluate<number>('performance.now()')),
     ]);
     expect(await page.title()).toBe('格治·网格员');
     await screenshot('login');
@@ -172,17 +180,24 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
 
     // the service worker takes control of the page (clientsClaim) with scope /app/
     await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), WAIT)
+      .poll(() => page.evaluate<string | null>('navigator.serviceWorker.controller?.scriptURL ?? null'), WAIT)
       .toBe(`${base}/app/sw.js`);
-    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    const scope = await page.evaluate<string>(
+      'navigator.serviceWorker.ready.then((registration) => registration.scope)',
+    );
     expect(scope).toBe(`${base}/app/`);
 
     // the web manifest: installable, standalone, scoped to /app/
-    const manifest = await page.evaluate(async () => {
-      const link = document.querySelector<HTMLLinkElement>('link[rel=manifest]')?.href ?? null;
+    // (page code as text: the test's tsconfig has no DOM types)
+    const manifest = await page.evaluate<{
+      link: string | null;
+      type: string | null;
+      body: unknown;
+    }>(`(async () => {
+      const link = document.querySelector('link[rel=manifest]')?.href ?? null;
       const response = await fetch('/app/manifest.webmanifest');
-      return { link, type: response.headers.get('content-type'), body: (await response.json()) as unknown };
-    });
+      return { link, type: response.headers.get('content-type'), body: await response.json() };
+    })()`);
     expect(manifest.link).toBe(`${base}/app/manifest.webmanifest`);
     expect(manifest.type).toMatch(/application\/manifest\+json/);
     expect(manifest.body).toMatchObject({
@@ -212,7 +227,7 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     await console.goto(`${base}/console/login`);
     await shown(console.locator('#root > *'));
     expect(new URL(console.url()).pathname).toMatch(/^\/console\//);
-    expect(await console.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+    expect(await console.evaluate('navigator.serviceWorker.controller')).toBeNull();
     await console.close();
   });
 
@@ -270,17 +285,14 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     await page.getByTestId('tab-me').click();
     await shown(page.getByTestId('queue-item').filter({ hasText: title }));
     await screenshot('offline-me');
-    const key = await page.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const open = indexedDB.open('gezhi-worker-app');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const all = open.result.transaction('reports').objectStore('reports').getAll();
-            all.onsuccess = () => resolve((all.result as { key: string }[])[0]!.key);
-          };
-        }),
-    );
+    const key = await page.evaluate<string>(`new Promise((resolve, reject) => {
+      const open = indexedDB.open('gezhi-worker-app');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('reports').objectStore('reports').getAll();
+        all.onsuccess = () => resolve(all.result[0].key);
+      };
+    })`);
     expect(key).toMatch(/^app-/);
     let sentReport: { key: string; body: string } | null = null;
     page.on('request', (request) => {
@@ -342,7 +354,10 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     await shown(card.getByTestId('finding-event'));
     await screenshot('patrols');
 
-    const worker = (await app.inject({ method: 'GET', url: '/api/auth/me', headers })).json<{ id?: number; user?: { id: number } }>();
+    const worker = (await app.inject({ method: 'GET', url: '/api/auth/me', headers })).json<{
+      id?: number;
+      user?: { id: number };
+    }>();
     const workerId = worker.user?.id ?? worker.id;
     const patrols = (
       await app.inject({ method: 'GET', url: `/api/patrols?worker=${workerId}`, headers })
@@ -351,7 +366,9 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     expect(entry.places).toEqual([grid.name]);
     const eventId = entry.findings.find((f) => f.text === finding)!.eventId;
     expect(eventId).not.toBeNull();
-    const event = (await app.inject({ method: 'GET', url: `/api/events/${eventId}`, headers })).json<EventDetail>();
+    const event = (
+      await app.inject({ method: 'GET', url: `/api/events/${eventId}`, headers })
+    ).json<EventDetail>();
     expect(event.source).toBe('patrol');
     expect(event.grids.map((entry) => entry.code)).toContain(grid.code);
   });
@@ -364,5 +381,50 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     await screenshot('me-english');
     await page.getByTestId('me-page').getByTestId('language-switch').click();
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the phone app’s decisions (pure functions, no browser)', () => {
+  const draft: ReportDraft = {
+    categoryCode: '0101',
+    title: '  垃圾堆放 ',
+    description: ' ',
+    urgency: 'urgent',
+    location: { lng: 121.4, lat: 31.3 },
+    accuracy: 12,
+  };
+
+  it('sends the resident only when a name or a phone was given, and never the accuracy', () => {
+    const plain = reportBody({ ...draft, resident: { name: ' ', phone: '' } }, []);
+    expect(plain).toEqual({
+      source: 'patrol',
+      categoryCode: '0101',
+      title: '垃圾堆放',
+      urgency: 'urgent',
+      location: { lng: 121.4, lat: 31.3 },
+    });
+    expect(reportBody({ ...draft, resident: { name: ' 王阿姨 ' } }, ['a'.repeat(64)])).toMatchObject({
+      resident: { name: '王阿姨' },
+      attachments: ['a'.repeat(64)],
+    });
+    expect(reportBody({ ...draft, resident: { name: '王阿姨', phone: '13800000000' } }, []).resident).toEqual(
+      {
+        name: '王阿姨',
+        phone: '13800000000',
+      },
+    );
+  });
+
+  it('tries again after no network, server trouble or an expired session, not after a refusal', () => {
+    for (const status of [0, 401, 408, 429, 500, 502, 503])
+      expect(isRetryableStatus(status), `${status}`).toBe(true);
+    for (const status of [400, 403, 404, 409, 413, 415, 422])
+      expect(isRetryableStatus(status), `${status}`).toBe(false);
+  });
+
+  it('scales a photo’s longer side down to 1600 px, never up', () => {
+    expect(scaledSize(4000, 3000)).toEqual({ width: 1600, height: 1200 });
+    expect(scaledSize(3000, 4000)).toEqual({ width: 1200, height: 1600 });
+    expect(scaledSize(800, 600)).toEqual({ width: 800, height: 600 });
   });
 });

@@ -47,7 +47,13 @@ export function AppLogin() {
         <Alert type="warning" showIcon title={t('login.expired')} style={{ marginBottom: 16 }} />
       ) : null}
       {failure ? (
-        <Alert type="error" showIcon title={errorText(failure)} style={{ marginBottom: 16 }} data-testid="login-error" />
+        <Alert
+          type="error"
+          showIcon
+          title={errorText(failure)}
+          style={{ marginBottom: 16 }}
+          data-testid="login-error"
+        />
       ) : null}
       <Form layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
         <Form.Item
@@ -55,14 +61,23 @@ export function AppLogin() {
           label={t('login.username')}
           rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}
         >
-          <Input prefix={<UserOutlined />} autoComplete="username" autoCapitalize="none" data-testid="app-username" />
+          <Input
+            prefix={<UserOutlined />}
+            autoComplete="username"
+            autoCapitalize="none"
+            data-testid="app-username"
+          />
         </Form.Item>
         <Form.Item
           name="password"
           label={t('login.password')}
           rules={[{ required: true, message: t('login.passwordRequired') }]}
         >
-          <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="app-password" />
+          <Input.Password
+            prefix={<LockOutlined />}
+            autoComplete="current-password"
+            data-testid="app-password"
+          />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={busy} data-testid="app-login-submit">
           {t('login.submit')}

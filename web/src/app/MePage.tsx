@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../accounts/session';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { formatTime } from '../settings/time';
+import { useMyGrids } from './grids';
 import { useQueue } from './useQueue';
 
 /** 我的: who is signed in, the language, the reports still on the phone (待发送), sign out. */
@@ -12,7 +13,7 @@ export function MePage() {
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   const { user, signOut } = useSession();
   const { items, online, flush, discard, retry } = useQueue();
-  const grids = (user?.grids ?? []).map((grid) => (typeof grid === 'string' ? grid : (grid.name ?? grid.code)));
+  const grids = useMyGrids(user?.grids ?? []).map((grid) => grid.name);
 
   return (
     <div className="wa-page" data-testid="me-page">
@@ -23,7 +24,8 @@ export function MePage() {
             {user?.displayName}
           </Typography.Title>
           <div className="wa-muted">
-            {user?.username} · {(user?.roles ?? []).map((role) => t(`roles.${role}`, { defaultValue: role })).join('、')}
+            {user?.username} ·{' '}
+            {(user?.roles ?? []).map((role) => t(`roles.${role}`, { defaultValue: role })).join('、')}
           </div>
           <div className="wa-muted">{grids.join('、')}</div>
         </div>
@@ -47,15 +49,24 @@ export function MePage() {
           {t('workerApp.me.sendNow')}
         </Button>
       </div>
-      {items.length === 0 ? <Empty description={t('workerApp.me.queueEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> : null}
+      {items.length === 0 ? (
+        <Empty description={t('workerApp.me.queueEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+      ) : null}
       <div className="wa-list" data-testid="queue-list">
         {items.map((item) => (
-          <div key={item.key} className="wa-card wa-card-column" data-testid="queue-item" data-state={item.state}>
+          <div
+            key={item.key}
+            className="wa-card wa-card-column"
+            data-testid="queue-item"
+            data-state={item.state}
+          >
             <div className="wa-card-title">{item.draft.title}</div>
             <div className="wa-card-meta wa-muted">
               <span>{formatTime(item.createdAt, language, false)}</span>
               <span>{t('workerApp.me.photos', { count: item.photos.length })}</span>
-              <Tag color={item.state === 'rejected' ? 'red' : 'orange'}>{t(`workerApp.queueState.${item.state}`)}</Tag>
+              <Tag color={item.state === 'rejected' ? 'red' : 'orange'}>
+                {t(`workerApp.queueState.${item.state}`)}
+              </Tag>
             </div>
             {item.problem ? (
               <Alert
@@ -81,7 +92,14 @@ export function MePage() {
         ))}
       </div>
 
-      <Button block danger icon={<LogoutOutlined />} onClick={() => signOut()} style={{ marginTop: 24 }} data-testid="sign-out">
+      <Button
+        block
+        danger
+        icon={<LogoutOutlined />}
+        onClick={() => signOut()}
+        style={{ marginTop: 24 }}
+        data-testid="sign-out"
+      >
         {t('workerApp.me.signOut')}
       </Button>
     </div>

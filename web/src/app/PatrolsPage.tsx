@@ -23,6 +23,7 @@ import { localized } from '../i18n';
 import { formatTime } from '../settings/time';
 import { useCategories } from './categories';
 import { useFix, useGridOf } from './geo';
+import { useMyGrids } from './grids';
 
 interface Finding {
   text: string;
@@ -102,7 +103,10 @@ export function PatrolsPage() {
   const options = categories.map((major) => ({
     value: major.code,
     label: localized(major.name, language),
-    children: (major.children ?? []).map((minor) => ({ value: minor.code, label: localized(minor.name, language) })),
+    children: (major.children ?? []).map((minor) => ({
+      value: minor.code,
+      label: localized(minor.name, language),
+    })),
   }));
 
   const convert = async (patrolId: number, index: number, categoryCode?: string) => {
@@ -125,7 +129,12 @@ export function PatrolsPage() {
         <Typography.Title level={4} className="wa-title">
           {t('workerApp.patrols.title')}
         </Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="patrol-new">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          data-testid="patrol-new"
+        >
           {t('workerApp.patrols.new')}
         </Button>
       </div>
@@ -141,7 +150,8 @@ export function PatrolsPage() {
             </div>
             {patrol.visited.length > 0 ? (
               <div className="wa-card-meta">
-                {t('workerApp.patrols.visited')}：{patrol.visited.map((person) => person.name ?? '—').join('、')}
+                {t('workerApp.patrols.visited')}：
+                {patrol.visited.map((person) => person.name ?? '—').join('、')}
               </div>
             ) : null}
             {patrol.note ? <div className="wa-card-meta">{patrol.note}</div> : null}
@@ -186,7 +196,9 @@ export function PatrolsPage() {
             block
             loading={busy}
             disabled={convertCategory.length < 2}
-            onClick={() => converting && void convert(converting.patrol, converting.index, convertCategory[1])}
+            onClick={() =>
+              converting && void convert(converting.patrol, converting.index, convertCategory[1])
+            }
           >
             {t('workerApp.task.confirm')}
           </Button>
@@ -214,10 +226,6 @@ export function PatrolsPage() {
   );
 }
 
-function gridCodeOf(grid: string | { code: string; name?: string }): { code: string; name: string } {
-  return typeof grid === 'string' ? { code: grid, name: grid } : { code: grid.code, name: grid.name ?? grid.code };
-}
-
 function NewPatrol({
   open,
   options,
@@ -239,7 +247,7 @@ function NewPatrol({
   const [people, setPeople] = useState<{ value: number; label: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const grids = (user?.grids ?? []).map(gridCodeOf);
+  const grids = useMyGrids(user?.grids ?? []);
   const gridCode = Form.useWatch('gridCode', form);
 
   useEffect(() => {
@@ -249,7 +257,6 @@ function NewPatrol({
       retry();
     }
     // only when the sheet opens
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open]);
 
   const searchPeople = (name: string) => {
@@ -330,7 +337,13 @@ function NewPatrol({
       onClose={onClose}
       className="wa-sheet"
       footer={
-        <Button type="primary" block loading={busy} onClick={() => void save().catch(() => undefined)} data-testid="patrol-save">
+        <Button
+          type="primary"
+          block
+          loading={busy}
+          onClick={() => void save().catch(() => undefined)}
+          data-testid="patrol-save"
+        >
           {t('workerApp.patrols.save')}
         </Button>
       }
@@ -376,10 +389,19 @@ function NewPatrol({
               {fields.map((field) => (
                 <div key={field.key} className="wa-finding-form">
                   <Form.Item name={[field.name, 'text']} rules={[{ required: true, whitespace: true }]}>
-                    <Input.TextArea rows={2} maxLength={5000} placeholder={t('workerApp.patrols.findingText')} data-testid="finding-text" />
+                    <Input.TextArea
+                      rows={2}
+                      maxLength={5000}
+                      placeholder={t('workerApp.patrols.findingText')}
+                      data-testid="finding-text"
+                    />
                   </Form.Item>
                   <Form.Item name={[field.name, 'category']}>
-                    <Cascader options={options} placeholder={t('workerApp.report.categoryPlaceholder')} data-testid="finding-category" />
+                    <Cascader
+                      options={options}
+                      placeholder={t('workerApp.report.categoryPlaceholder')}
+                      data-testid="finding-category"
+                    />
                   </Form.Item>
                   <div className="wa-finding-row">
                     <Form.Item name={[field.name, 'toEvent']} valuePropName="checked" noStyle>
@@ -390,7 +412,12 @@ function NewPatrol({
                   </div>
                 </div>
               ))}
-              <Button block icon={<PlusOutlined />} onClick={() => add({ toEvent: false })} data-testid="finding-add">
+              <Button
+                block
+                icon={<PlusOutlined />}
+                onClick={() => add({ toEvent: false })}
+                data-testid="finding-add"
+              >
                 {t('workerApp.patrols.addFinding')}
               </Button>
             </>

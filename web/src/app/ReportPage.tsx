@@ -149,7 +149,11 @@ export function ReportPage() {
           label={t('workerApp.report.what')}
           rules={[{ required: true, whitespace: true, message: t('workerApp.report.titleRequired') }]}
         >
-          <Input maxLength={200} placeholder={t('workerApp.report.titlePlaceholder')} data-testid="report-title" />
+          <Input
+            maxLength={200}
+            placeholder={t('workerApp.report.titlePlaceholder')}
+            data-testid="report-title"
+          />
         </Form.Item>
         <Form.Item name="description" label={t('workerApp.report.description')}>
           <Input.TextArea rows={3} maxLength={5000} data-testid="report-description" />
@@ -193,7 +197,10 @@ export function ReportPage() {
         </div>
 
         <div className="wa-field-label">{t('workerApp.report.location')}</div>
-        <div className={`wa-location${locationMissing && !fix ? ' wa-location-missing' : ''}`} data-testid="report-location">
+        <div
+          className={`wa-location${locationMissing && !fix ? ' wa-location-missing' : ''}`}
+          data-testid="report-location"
+        >
           <AimOutlined className="wa-location-icon" />
           <div className="wa-location-text">
             {fixState.status === 'locating' ? t('workerApp.location.locating') : null}
@@ -217,7 +224,13 @@ export function ReportPage() {
               </>
             ) : null}
           </div>
-          <Button icon={<ReloadOutlined />} onClick={retry} data-testid="report-locate" aria-label={t('workerApp.location.retry')}>
+          <Button
+            size="middle"
+            icon={<ReloadOutlined />}
+            onClick={retry}
+            data-testid="report-locate"
+            aria-label={t('workerApp.location.retry')}
+          >
             {t('workerApp.location.retry')}
           </Button>
         </div>
@@ -276,7 +289,7 @@ function Sent({ outcome, onNext }: { outcome: Outcome; onNext(): void }) {
         title={sent ? t('workerApp.report.sent') : t('workerApp.report.queued')}
         subTitle={
           sent ? (
-            <Space direction="vertical" size={4}>
+            <Space orientation="vertical" size={4}>
               <span data-testid="report-number">{t('workerApp.report.number', { number: sent.number })}</span>
               {sent.grids.length > 0 ? <span>{sent.grids.map((grid) => grid.name).join(' / ')}</span> : null}
               {sent.followCode ? (

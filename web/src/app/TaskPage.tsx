@@ -34,7 +34,16 @@ import { formatTime } from '../settings/time';
 import { downscale } from './photos';
 
 /** Actions on the main path get the primary colour. */
-const PRIMARY = new Set(['report_field_check', 'self_handle', 'handle', 'verify', 'close', 'rate', 'claim', 'start']);
+const PRIMARY = new Set([
+  'report_field_check',
+  'self_handle',
+  'handle',
+  'verify',
+  'close',
+  'rate',
+  'claim',
+  'start',
+]);
 
 function Photo({ url, mime }: { url: string; mime: string }) {
   const [src, setSrc] = useState<string | null>(null);
@@ -55,7 +64,13 @@ function Photo({ url, mime }: { url: string; mime: string }) {
   }, [url, mime]);
   if (!mime.startsWith('image/')) return <Tag>{mime}</Tag>;
   return src ? (
-    <Image src={src} width={96} height={96} style={{ objectFit: 'cover', borderRadius: 8 }} data-testid="task-photo" />
+    <Image
+      src={src}
+      width={96}
+      height={96}
+      style={{ objectFit: 'cover', borderRadius: 8 }}
+      data-testid="task-photo"
+    />
   ) : (
     <div className="wa-thumb wa-thumb-loading">
       <Spin size="small" />
@@ -282,7 +297,10 @@ export function TaskPage() {
             >
               <Checkbox.Group
                 className="wa-standards"
-                options={standards.map((standard, index) => ({ value: index, label: localized(standard, language) }))}
+                options={standards.map((standard, index) => ({
+                  value: index,
+                  label: localized(standard, language),
+                }))}
               />
             </Form.Item>
           ) : null}
@@ -297,7 +315,11 @@ export function TaskPage() {
             </>
           ) : null}
           {spec?.days ? (
-            <Form.Item name="days" label={t('events.days')} rules={[{ required: true, message: t('events.required') }]}>
+            <Form.Item
+              name="days"
+              label={t('events.days')}
+              rules={[{ required: true, message: t('events.required') }]}
+            >
               <InputNumber min={1} max={365} />
             </Form.Item>
           ) : null}
@@ -310,9 +332,15 @@ export function TaskPage() {
             <Form.Item
               name="text"
               label={t(spec.text === 'reason' ? 'events.reason' : 'events.note')}
-              rules={spec.textRequired ? [{ required: true, whitespace: true, message: t('events.required') }] : []}
+              rules={
+                spec.textRequired ? [{ required: true, whitespace: true, message: t('events.required') }] : []
+              }
             >
-              <Input.TextArea rows={3} maxLength={spec.text === 'reason' ? 2000 : 5000} data-testid="action-text" />
+              <Input.TextArea
+                rows={3}
+                maxLength={spec.text === 'reason' ? 2000 : 5000}
+                data-testid="action-text"
+              />
             </Form.Item>
           ) : null}
           {spec?.attachments ? (

@@ -5,7 +5,14 @@ import type { Locale } from 'antd/es/locale';
 import enUS from 'antd/es/locale/en_US';
 import zhCN from 'antd/es/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
-import { createBrowserRouter, Navigate, NavLink, Outlet, RouterProvider, useLocation } from 'react-router-dom';
+import {
+  createBrowserRouter,
+  Navigate,
+  NavLink,
+  Outlet,
+  RouterProvider,
+  useLocation,
+} from 'react-router-dom';
 import { SessionProvider, useSession } from '../accounts/session';
 import { AppLogin } from './AppLogin';
 import { MePage } from './MePage';
@@ -32,7 +39,13 @@ function Shell() {
     { to: '/report', icon: <EditOutlined />, label: t('workerApp.tab.report'), testId: 'tab-report' },
     { to: '/tasks', icon: <FileSearchOutlined />, label: t('workerApp.tab.tasks'), testId: 'tab-tasks' },
     { to: '/patrols', icon: <ProfileOutlined />, label: t('workerApp.tab.patrols'), testId: 'tab-patrols' },
-    { to: '/me', icon: <UserOutlined />, label: t('workerApp.tab.me'), testId: 'tab-me', badge: items.length },
+    {
+      to: '/me',
+      icon: <UserOutlined />,
+      label: t('workerApp.tab.me'),
+      testId: 'tab-me',
+      badge: items.length,
+    },
   ];
   return (
     <div className="wa-shell">

@@ -48,7 +48,11 @@ export function useFix(): { state: FixState; retry(): void } {
       (error) => {
         if (!live) return;
         const reason =
-          error.code === error.PERMISSION_DENIED ? 'denied' : error.code === error.TIMEOUT ? 'timeout' : 'unavailable';
+          error.code === error.PERMISSION_DENIED
+            ? 'denied'
+            : error.code === error.TIMEOUT
+              ? 'timeout'
+              : 'unavailable';
         setState({ status: 'failed', reason });
       },
       { enableHighAccuracy: true, timeout: 20_000, maximumAge: 30_000 },

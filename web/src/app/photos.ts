@@ -1,7 +1,6 @@
 /** Photos from the phone's camera: big ones are scaled down on a canvas before they are queued and uploaded. */
+import { scaledSize } from './logic';
 
-/** The longer side of a photo after scaling; enough to read a sign or a meter. */
-export const MAX_SIDE = 1600;
 /** Smaller files are kept as they are. */
 const KEEP_BELOW_BYTES = 600 * 1024;
 
@@ -9,14 +8,6 @@ export interface Photo {
   name: string;
   type: string;
   blob: Blob;
-}
-
-/** Width and height after scaling the longer side down to `max` (never up). */
-export function scaledSize(width: number, height: number, max = MAX_SIDE): { width: number; height: number } {
-  const longer = Math.max(width, height);
-  if (longer <= max) return { width, height };
-  const factor = max / longer;
-  return { width: Math.round(width * factor), height: Math.round(height * factor) };
 }
 
 /** A JPEG of at most MAX_SIDE pixels a side; the original when it is small already or cannot be decoded here. */

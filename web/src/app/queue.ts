@@ -9,22 +9,9 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { ApiError, api, type Problem } from '../api/client';
 import { uploadAttachment } from '../events/api';
+import { isRetryableStatus, reportBody, type ReportDraft } from './logic';
 
-export type Urgency = 'normal' | 'urgent' | 'critical';
-
-/** What the report form collects (the POST body without the photos' hashes). */
-export interface ReportDraft {
-  categoryCode: string;
-  title: string;
-  description?: string;
-  urgency: Urgency;
-  location: { lng: number; lat: number };
-  /** Metres, as the phone measured it; not sent. */
-  accuracy?: number;
-  address?: string;
-  /** 代群众上报: only when the worker filled it in. */
-  resident?: { name?: string; phone?: string };
-}
+export type { ReportDraft, Urgency } from './logic';
 
 export interface QueuedPhoto {
   name: string;
@@ -81,28 +68,9 @@ export function newIdempotencyKey(): string {
   return `app-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** The body of POST /api/events: the resident only when a name or phone was given, never an empty object. */
-export function reportBody(draft: ReportDraft, attachments: string[]): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    source: 'patrol',
-    categoryCode: draft.categoryCode,
-    title: draft.title.trim(),
-    urgency: draft.urgency,
-    location: { lng: draft.location.lng, lat: draft.location.lat },
-  };
-  if (draft.description?.trim()) body.description = draft.description.trim();
-  if (draft.address?.trim()) body.address = draft.address.trim();
-  const name = draft.resident?.name?.trim();
-  const phone = draft.resident?.phone?.trim();
-  if (name || phone) body.resident = { ...(name ? { name } : {}), ...(phone ? { phone } : {}) };
-  if (attachments.length > 0) body.attachments = attachments;
-  return body;
-}
-
-/** Is this failure worth another try later (no network, server trouble, expired session), or final (4xx)? */
+/** Is this failure worth another try later (see isRetryableStatus), or final? */
 export function isRetryable(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return true;
-  return error.status === 0 || error.status >= 500 || error.status === 401 || error.status === 408 || error.status === 429;
+  return !(error instanceof ApiError) || isRetryableStatus(error.status);
 }
 
 export async function enqueue(

@@ -1,4 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { App } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../accounts/session';
@@ -30,9 +39,7 @@ interface QueueValue {
 }
 
 export type Outcome =
-  | { status: 'sent'; sent: ReportSent }
-  | { status: 'waiting' }
-  | { status: 'rejected'; item: QueuedReport };
+  { status: 'sent'; sent: ReportSent } | { status: 'waiting' } | { status: 'rejected'; item: QueuedReport };
 
 const QueueContext = createContext<QueueValue | null>(null);
 
