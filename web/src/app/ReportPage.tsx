@@ -209,10 +209,9 @@ export function ReportPage() {
               <>
                 <div data-testid="report-accuracy">
                   {t('workerApp.location.accuracy', { metres: fix.accuracy })}
-                  <span className="wa-muted">
-                    {' '}
-                    {fix.lng.toFixed(5)}, {fix.lat.toFixed(5)}
-                  </span>
+                </div>
+                <div className="wa-muted">
+                  {fix.lng.toFixed(5)}, {fix.lat.toFixed(5)}
                 </div>
                 <div className="wa-muted" data-testid="report-grid">
                   {micro
