@@ -373,6 +373,45 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     expect(event.grids.map((entry) => entry.code)).toContain(grid.code);
   });
 
+  it('keeps a report the server refuses (4xx) with its words, to be fixed and sent, or discarded', async () => {
+    const title = `树枝挡路 refused-${Date.now()}`;
+    // a point outside every grid: the server answers 422 naming the location
+    await context.setGeolocation({ longitude: 100, latitude: 10, accuracy: 12 });
+    await page.getByTestId('tab-report').click();
+    await shown(page.getByTestId('report-page'));
+    await page.getByTestId('report-locate').click();
+    await expect.poll(textOf(page.getByTestId('report-grid')), WAIT).toContain('不在任何网格');
+    await fillReport(title);
+    await page.getByTestId('report-submit').click();
+    await shown(page.getByTestId('report-rejected'));
+    await screenshot('refused');
+    await page.getByTestId('tab-me').click();
+    const item = page.getByTestId('queue-item').filter({ hasText: title });
+    await shown(item);
+    expect(await item.getAttribute('data-state')).toBe('rejected');
+    expect(await textOf(item.getByTestId('queue-problem'))()).not.toBe('');
+    await screenshot('refused-me');
+    expect(await eventsTitled(title)).toHaveLength(0);
+
+    // back inside the grid, the worker fixes it: the same report, located again, is sent, the refused one is gone
+    await context.setGeolocation({ longitude: point.lng, latitude: point.lat, accuracy: 12 });
+    await item.getByTestId('queue-edit').click();
+    await shown(page.getByTestId('report-page'));
+    await expect.poll(() => page.getByTestId('report-title').inputValue(), WAIT).toBe(title);
+    await shown(page.getByTestId('report-thumb'));
+    await page.getByTestId('report-locate').click();
+    await expect.poll(textOf(page.getByTestId('report-grid')), WAIT).toContain(grid.name);
+    await page.getByTestId('report-submit').click();
+    await shown(page.getByTestId('report-sent'));
+    await screenshot('refused-fixed');
+    const events = await eventsTitled(title);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.attachments).toHaveLength(1);
+    await page.getByTestId('tab-me').click();
+    await shown(page.getByTestId('me-page'));
+    expect(await page.getByTestId('queue-item').count()).toBe(0);
+  });
+
   it('switches to English on the Me tab and raised no page errors', async () => {
     await page.getByTestId('tab-me').click();
     await shown(page.getByTestId('me-page'));

@@ -1,6 +1,7 @@
 import { Alert, Button, Empty, Popconfirm, Space, Tag, Typography } from 'antd';
-import { CloudUploadOutlined, DeleteOutlined, LogoutOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DeleteOutlined, EditOutlined, LogoutOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
 import { useSession } from '../accounts/session';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { formatTime } from '../settings/time';
@@ -13,6 +14,7 @@ export function MePage() {
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   const { user, signOut } = useSession();
   const { items, online, flush, discard, retry } = useQueue();
+  const navigate = useNavigate();
   const grids = useMyGrids(user?.grids ?? []).map((grid) => grid.name);
 
   return (
@@ -78,9 +80,20 @@ export function MePage() {
             ) : null}
             <Space style={{ marginTop: 8 }}>
               {item.state === 'rejected' ? (
-                <Button size="small" onClick={() => void retry(item.key)}>
-                  {t('workerApp.me.retry')}
-                </Button>
+                <>
+                  <Button
+                    size="small"
+                    type="primary"
+                    icon={<EditOutlined />}
+                    onClick={() => navigate('/report', { state: { edit: item.key } })}
+                    data-testid="queue-edit"
+                  >
+                    {t('workerApp.me.edit')}
+                  </Button>
+                  <Button size="small" onClick={() => void retry(item.key)}>
+                    {t('workerApp.me.retry')}
+                  </Button>
+                </>
               ) : null}
               <Popconfirm title={t('workerApp.me.discardConfirm')} onConfirm={() => void discard(item.key)}>
                 <Button size="small" danger icon={<DeleteOutlined />} data-testid="queue-discard">

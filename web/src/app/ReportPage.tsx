@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Cascader, Collapse, Form, Input, Result, Segmented, Space, Typography } from 'antd';
 import { AimOutlined, CameraOutlined, CloseCircleFilled, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { localized } from '../i18n';
 import { useSession } from '../accounts/session';
 import { useCategories } from './categories';
@@ -43,7 +44,14 @@ export function ReportPage() {
   const { t, i18n } = useTranslation();
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   const { user } = useSession();
-  const { submit } = useQueue();
+  const { submit, items, discard } = useQueue();
+  const location = useLocation();
+  const navigate = useNavigate();
+  /** A refused report being fixed: it leaves the queue once the fixed one is in it. */
+  const [replacing, setReplacing] = useState<string | null>(
+    (location.state as { edit?: string } | null)?.edit ?? null,
+  );
+  const [loadedEdit, setLoadedEdit] = useState<string | null>(null);
   const categories = useCategories();
   const [form] = Form.useForm<ReportValues>();
   const { state: fixState, retry } = useFix();
@@ -62,6 +70,26 @@ export function ReportPage() {
       .filter((minor) => minor.active !== false)
       .map((minor) => ({ value: minor.code, label: localized(minor.name, language) })),
   }));
+
+  // "修改" on the Me tab: the refused report comes back into the form
+  useEffect(() => {
+    if (!replacing || loadedEdit === replacing) return;
+    const item = items.find((entry) => entry.key === replacing);
+    if (!item) return;
+    setLoadedEdit(replacing);
+    form.setFieldsValue({
+      category: [item.draft.categoryCode.slice(0, 2), item.draft.categoryCode],
+      title: item.draft.title,
+      description: item.draft.description,
+      urgency: item.draft.urgency,
+      residentName: item.draft.resident?.name,
+      residentPhone: item.draft.resident?.phone,
+    });
+    setPhotos(item.photos.map(({ name, type, blob }) => ({ name, type, blob })));
+    setOutcome({ status: 'rejected', item });
+    // the address keeps no state: a reload shows an empty form
+    navigate('.', { replace: true, state: null });
+  }, [replacing, loadedEdit, items, form, navigate]);
 
   const addPhotos = async (files: FileList | null) => {
     if (!files) return;
@@ -91,8 +119,13 @@ export function ReportPage() {
         },
         photos,
       );
+      if (replacing) await discard(replacing);
       setOutcome(result);
-      if (result.status !== 'rejected') {
+      if (result.status === 'rejected') {
+        setReplacing(result.item.key);
+        setLoadedEdit(result.item.key);
+      } else {
+        setReplacing(null);
         form.resetFields();
         setPhotos([]);
       }

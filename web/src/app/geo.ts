@@ -55,7 +55,8 @@ export function useFix(): { state: FixState; retry(): void } {
               : 'unavailable';
         setState({ status: 'failed', reason });
       },
-      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 30_000 },
+      // a retry asks for a fresh fix; the first one may take a recent one
+      { enableHighAccuracy: true, timeout: 20_000, maximumAge: attempt === 0 ? 30_000 : 0 },
     );
     return () => {
       live = false;
