@@ -122,6 +122,8 @@ export function ReportPage() {
       if (replacing) await discard(replacing);
       setOutcome(result);
       if (result.status === 'rejected') {
+        // the server's words are at the top of the form
+        window.scrollTo({ top: 0, behavior: 'smooth' });
         setReplacing(result.item.key);
         setLoadedEdit(result.item.key);
       } else {

@@ -160,11 +160,13 @@ function problemOf(error: unknown, problem: Problem | null): QueuedReport['probl
     return { status, code, zh: text, en: text };
   }
   const fields = problem.errors ?? [];
+  // the main sentence often repeats the only field's: each said once
+  const unique = (texts: string[]) => [...new Set(texts.filter((text) => text))];
   return {
     status,
     code,
-    zh: [problem.zh || problem.detail, ...fields.map((field) => field.zh || field.field)].join('；'),
-    en: [problem.en || problem.detail, ...fields.map((field) => field.en || field.field)].join('; '),
+    zh: unique([problem.zh || problem.detail, ...fields.map((field) => field.zh || field.field)]).join('；'),
+    en: unique([problem.en || problem.detail, ...fields.map((field) => field.en || field.field)]).join('; '),
   };
 }
 
