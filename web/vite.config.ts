@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { APP_SCOPE, workerAppFiles } from './src/app/pwa/build';
+import { APP_SCOPE, workerAppDevPages, workerAppFiles } from './src/app/pwa/build';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** antd parts used only by the lazily loaded settings pages (tables, date pickers, drawers …). */
@@ -93,7 +93,7 @@ const workerAppServiceWorker = VitePWA({
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), workerApp.plugin, workerAppServiceWorker, precompress()],
+  plugins: [react(), workerApp.plugin, workerAppDevPages(), workerAppServiceWorker, precompress()],
   server: {
     port: 5173,
     proxy: { '/api': apiTarget, '/healthz': apiTarget },

@@ -144,3 +144,21 @@ export function workerAppFiles(): { plugin: Plugin; files: Set<string> } {
   };
   return { plugin, files };
 }
+
+/**
+ * `vite` (the dev server) answers every /app/… page address with web/app/index.html, as the Fastify server does
+ * (src/web/static.ts); without it the dev server's fallback would serve the console's page.
+ */
+export function workerAppDevPages(): Plugin {
+  return {
+    name: 'gezhi-worker-app-dev',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        const address = (request.url ?? '').split('?')[0]!;
+        if (/^\/app(\/|$)/.test(address) && !/\.[A-Za-z0-9]+$/.test(address)) request.url = '/app/index.html';
+        next();
+      });
+    },
+  };
+}
