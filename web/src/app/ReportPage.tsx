@@ -123,7 +123,7 @@ export function ReportPage() {
       setOutcome(result);
       if (result.status === 'rejected') {
         // the server's words are at the top of the form
-        window.scrollTo({ top: 0, behavior: 'smooth' });
+        window.scrollTo(0, 0);
         setReplacing(result.item.key);
         setLoadedEdit(result.item.key);
       } else {
