@@ -176,7 +176,15 @@ export const EventDetail = Type.Intersect([
   }),
 ]);
 
-export const EventList = Type.Object({ items: Type.Array(EventSummary), total: Type.Integer() });
+/** A list item; with `actionable=true` it also names the actions you may take and the stage clocks. */
+export const EventListItem = Type.Intersect([
+  EventSummary,
+  Type.Object({
+    actions: Type.Optional(Type.Array(Type.String())),
+    deadlines: Type.Optional(Type.Array(StageClock)),
+  }),
+]);
+export const EventList = Type.Object({ items: Type.Array(EventListItem), total: Type.Integer() });
 
 export const EventListQuery = Type.Object(
   {
@@ -189,6 +197,13 @@ export const EventListQuery = Type.Object(
     ),
     source: Type.Optional(Type.Union(EVENT_SOURCES.map((source) => Type.Literal(source)))),
     mine: Type.Optional(Type.Boolean({ description: 'only events I reported' })),
+    actionable: Type.Optional(
+      Type.Boolean({
+        description:
+          'only events on which I may take an action now (the `actions` of the detail; the newest 1000 looked at), ' +
+          'each item then carrying its `actions`',
+      }),
+    ),
     assigned: Type.Optional(
       Type.Union([Type.Literal('me'), Type.Literal('department')], {
         description: 'me: claimed by or field check assigned to me; department: dispatched to my department',

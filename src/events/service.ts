@@ -92,6 +92,8 @@ const GRID_SCOPED: readonly Role[] = [
 /** Who sees a reporter's full phone (to call back); every such read is audited. */
 const PHONE_READERS: readonly Role[] = ['admin', 'command_centre'];
 const CATEGORY_TTL_MS = 10_000;
+/** How many of the newest matching events `actionable=true` looks at. */
+const ACTIONABLE_WINDOW = 1000;
 
 /** E + the report's calendar date in China (UTC+8) + '-'. */
 export function numberPrefix(at: Date): string {
@@ -443,6 +445,7 @@ export class EventService {
     if (query.createdFrom) conditions.push(sql`e.created_at >= ${query.createdFrom}::timestamptz`);
     if (query.createdTo) conditions.push(sql`e.created_at < ${query.createdTo}::timestamptz`);
     const where = sql.join(conditions, sql` and `);
+    if (query.actionable) return this.actionableList(where, query, user, departmentId);
     const [count] = rowsOf<{ n: number }>(
       await this.db.execute(sql`select count(*)::int as n from events e where ${where}`),
     );
@@ -469,6 +472,54 @@ export class EventService {
     return {
       items: rows.map((row) => this.summary(byId.get(row.id)!, handling)),
       total: count?.n ?? 0,
+    };
+  }
+
+  /**
+   * The events of the list on which this user may act now (a grid worker's 任务 tasks): the state machine decides
+   * per row, as for the detail's `actions`, so the list and the detail never disagree. The newest
+   * ACTIONABLE_WINDOW matching events are looked at, then paged in memory.
+   */
+  private async actionableList(
+    where: SQL,
+    query: EventListQueryValue,
+    user: AuthUser,
+    departmentId: number | null,
+  ) {
+    const rows = rowsOf<{ id: number }>(
+      await this.db.execute(sql`
+        select e.id from events e where ${where}
+        order by e.updated_at desc, e.id desc limit ${ACTIONABLE_WINDOW}`),
+    );
+    const found =
+      rows.length === 0
+        ? []
+        : await this.db
+            .select()
+            .from(events)
+            .where(
+              inArray(
+                events.id,
+                rows.map((row) => row.id),
+              ),
+            );
+    const byId = new Map(found.map((row) => [row.id, row]));
+    const actor = this.machineActor(user, departmentId);
+    const actionable = rows
+      .map((row) => byId.get(row.id)!)
+      .map((row) => ({ row, actions: availableActions(this.machineEvent(row), actor) }))
+      .filter((entry) => entry.actions.length > 0);
+    const page = actionable.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+    const handling = await this.gridCodes(page.map((entry) => entry.row.handlingGridId));
+    return {
+      items: await Promise.all(
+        page.map(async (entry) => ({
+          ...this.summary(entry.row, handling),
+          actions: entry.actions,
+          deadlines: this.deps.deadlines ? await this.deps.deadlines.list(this.db, entry.row.id) : [],
+        })),
+      ),
+      total: actionable.length,
     };
   }
 
