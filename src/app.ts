@@ -54,6 +54,7 @@ import { caseRoutes } from './cases/routes.js';
 import { ProactiveService } from './cases/proactive.js';
 import { HotlineService } from './hotline/service.js';
 import { hotlineRoutes } from './hotline/routes.js';
+import { HotlineExchange } from './hotline/exchange.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -86,6 +87,8 @@ export interface Services {
   cases: CaseService;
   proactive: ProactiveService;
   hotline: HotlineService;
+  /** 12345 hotline files: ticket import and status export. */
+  hotlineExchange: HotlineExchange;
 }
 
 export interface BuildOptions {
@@ -177,7 +180,15 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     database: options.database,
     clock,
     events,
-    secret: () => process.env.GEZHI_HOTLINE_SECRET,
+    secret: () => options.config.hotlineSecret,
+  });
+  const hotlineExchange = new HotlineExchange({
+    database: options.database,
+    clock,
+    events,
+    grids,
+    hotline,
+    protector: lazyProtector(options.config),
   });
   return {
     config: options.config,
@@ -205,6 +216,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     cases,
     proactive,
     hotline,
+    hotlineExchange,
   };
 }
 
