@@ -415,6 +415,24 @@ export class CatalogueService {
     return { ...deadline, policy: policy.key, clockType: policy.clockType, seconds };
   }
 
+  /**
+   * The warning and due instants of one stage on the policy with this key (e.g. the difficulty's policy of a
+   * classification); null when there is no such policy or it does not time the stage.
+   */
+  async policyStageDeadline(
+    policyKey: string,
+    stage: Stage,
+    start: Date,
+  ): Promise<(StageDeadline & { policy: string; clockType: ClockType; seconds: number }) | null> {
+    const row = await repo.policy(this.db, policyKey);
+    if (!row) return null;
+    const policy = this.toPolicy(row);
+    const seconds = policy.stages[stage];
+    if (seconds === undefined) return null;
+    const deadline = stageDeadline(start, seconds, policy.clockType, await this.calendar(), policy.warning);
+    return { ...deadline, policy: policy.key, clockType: policy.clockType, seconds };
+  }
+
   // ——— deadline policies (E4) ———
 
   private toPolicy(row: NonNullable<Awaited<ReturnType<typeof repo.policy>>>): DeadlinePolicy {

@@ -32,6 +32,16 @@ export function stageOfState(state: EventState, difficulty: string): Stage | nul
   return null;
 }
 
+/**
+ * 定难度 the stage a classification starts (000 三级闭环): general matters answered (respond 响应) within 24 h, difficult
+ * ones consulted (consult 会商) within 48 h, complex ones get a plan (plan 方案) within 7 days.
+ */
+export function classificationStage(difficulty: string): Stage {
+  if (difficulty === 'difficult') return 'consult';
+  if (difficulty === 'complex') return 'plan';
+  return 'respond';
+}
+
 export interface StagePlan {
   stage: Stage;
   clockType: string;
@@ -93,13 +103,49 @@ export class DeadlineKeeper {
   }
 
   /**
-   * In the transition's transaction: the running clocks of the event stop (met, unless already overdue) and the
-   * planned stage's clock starts with its warning and due timers.
+   * The clock a classification starts: the stage of the difficulty on the deadline policy named after it (general,
+   * difficult, complex), or on the category's policy when no such policy times that stage.
    */
-  async enter(tx: Executor, eventId: number, plan: StagePlan | null, at: Date): Promise<void> {
+  async planClassification(
+    event: { categoryCode: string; gridChain: EventGridLink[] },
+    difficulty: string,
+    at: Date,
+  ): Promise<StagePlan | null> {
+    const stage = classificationStage(difficulty);
+    const deadline =
+      (await this.deps.catalogue.policyStageDeadline(difficulty, stage, at)) ??
+      (await this.deps.catalogue.stageDeadlineFor(event.categoryCode, stage, at));
+    if (!deadline) return null;
+    const ladder = await this.deps.catalogue.ladderFor(event.gridChain.map((link) => link.code));
+    return {
+      stage,
+      clockType: deadline.clockType,
+      seconds: deadline.seconds,
+      startedAt: at,
+      warnAt: deadline.warnAt,
+      dueAt: deadline.dueAt,
+      ladder: ladder.levels,
+    };
+  }
+
+  /**
+   * In the transition's transaction: the running clocks of the event stop (met, unless already overdue; or
+   * `superseded` when a classification replaces them) and the planned stage's clock starts with its warning and due
+   * timers.
+   */
+  async enter(
+    tx: Executor,
+    eventId: number,
+    plan: StagePlan | null,
+    at: Date,
+    finishedAs: 'met' | 'superseded' = 'met',
+  ): Promise<void> {
     const running = await tx
       .update(eventDeadlines)
-      .set({ state: sql`case when ${eventDeadlines.overdue} then 'overdue' else 'met' end`, finishedAt: at })
+      .set({
+        state: sql`case when ${eventDeadlines.overdue} then 'overdue' else ${finishedAs} end`,
+        finishedAt: at,
+      })
       .where(and(eq(eventDeadlines.eventId, eventId), sql`${eventDeadlines.finishedAt} is null`))
       .returning({ id: eventDeadlines.id });
     for (const row of running) {

@@ -654,6 +654,7 @@ export class EventService {
     if (keeper && moved && decision.to !== 'suspended' && row.state !== 'suspended') {
       plan = await keeper.plan({ ...row, difficulty }, decision.to, at);
     }
+    if (keeper && action === 'classify') plan = await keeper.planClassification(row, difficulty, at);
     const extensionDays =
       action === 'approve' && change.data.kind === 'extension' ? change.data.days : undefined;
     if (keeper && ((row.state === 'suspended' && moved) || typeof extensionDays === 'number')) {
@@ -684,6 +685,8 @@ export class EventService {
           hashes.map((hash) => ({ event_id: row.id, hash, user_id: user.id, at: at.toISOString() })),
         );
       }
+      // 定难度 the difficulty's clock replaces the running one; the old clock's timers are withdrawn
+      if (keeper && action === 'classify') await keeper.enter(tx, row.id, plan, at, 'superseded');
       if (keeper && moved) {
         if (decision.to === 'suspended') await keeper.pause(tx, row.id, at);
         else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, ladder);
@@ -894,6 +897,20 @@ export class EventService {
       }
       case 'resume':
         return { set: { suspendedFrom: null }, data: {} };
+      case 'classify': {
+        if (body.difficulty === row.difficulty) {
+          throw errors.unprocessable(
+            'difficulty_unchanged',
+            '事件已是该难度',
+            'The event already has this difficulty',
+            [{ field: '/body/difficulty', zh: '难度未改变', en: 'the difficulty is unchanged' }],
+          );
+        }
+        return {
+          set: { difficulty: body.difficulty! },
+          data: { difficulty: body.difficulty, previous: row.difficulty },
+        };
+      }
     }
   }
 
