@@ -17,7 +17,7 @@ import { maskPhone } from '../people/masking.js';
 import type { DataProtector } from '../people/protection.js';
 import type { ChangeStream } from '../notifications/stream.js';
 import type { WebhookService } from '../notifications/webhooks.js';
-import type { DeadlineKeeper, StagePlan } from './deadlines.js';
+import type { DeadlineKeeper, LadderTiming, StagePlan } from './deadlines.js';
 import { FileStore, sniffType } from './files.js';
 import { IntakeBatcher, linkAttachments, type IntakeOptions, type PreparedReport } from './intake.js';
 import {
@@ -650,7 +650,7 @@ export class EventService {
     const moved = decision.to !== row.state;
     const difficulty = (change.set.difficulty as string | undefined) ?? row.difficulty;
     let plan: StagePlan | null = null;
-    let ladder: Awaited<ReturnType<DeadlineKeeper['ladderOf']>> = [];
+    let timing: LadderTiming | null = null;
     if (keeper && moved && decision.to !== 'suspended' && row.state !== 'suspended') {
       plan = await keeper.plan({ ...row, difficulty }, decision.to, at);
     }
@@ -658,7 +658,7 @@ export class EventService {
     const extensionDays =
       action === 'approve' && change.data.kind === 'extension' ? change.data.days : undefined;
     if (keeper && ((row.state === 'suspended' && moved) || typeof extensionDays === 'number')) {
-      ladder = await keeper.ladderOf(row.gridChain);
+      timing = await keeper.timingOf(row.gridChain);
     }
     await this.deps.database.db.transaction(async (tx) => {
       const updated = await tx
@@ -689,11 +689,11 @@ export class EventService {
       if (keeper && action === 'classify') await keeper.enter(tx, row.id, plan, at, 'superseded');
       if (keeper && moved) {
         if (decision.to === 'suspended') await keeper.pause(tx, row.id, at);
-        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, ladder);
+        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, timing!);
         else await keeper.enter(tx, row.id, plan, at);
       }
       if (keeper && typeof extensionDays === 'number') {
-        await keeper.extend(tx, row.id, extensionDays * 86_400, ladder);
+        await keeper.extend(tx, row.id, extensionDays, timing!);
       }
       await this.publishChange(tx, row, decision.to, action, at);
     });
