@@ -46,7 +46,6 @@ import { dutiesRouter } from './events/duties-router.js';
 import { eventChangeFanOut, type ChangeFanOut } from './events/changes.js';
 import { WhistleService } from './whistles/service.js';
 import { whistleRoutes } from './whistles/routes.js';
-import { defaultWhistlePolicy } from './whistles/policy.js';
 import { PatrolService } from './patrols/service.js';
 import { patrolRoutes } from './patrols/routes.js';
 import { CaseService } from './cases/service.js';
@@ -167,7 +166,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     duties,
     jobs,
     notifications,
-    policy: defaultWhistlePolicy,
+    policy: policy.whistles,
   });
   // 长期未结 the long-pending sweep reschedules itself; the first is scheduled once per database
   await new LongPendingSweeper({ clock, policy, jobs, notifications, stream }).ensureScheduled(
