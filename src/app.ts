@@ -173,7 +173,9 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     options.database.db,
   );
   const patrols = new PatrolService({ database: options.database, clock, events });
-  const cases = new CaseService({ database: options.database, clock, events });
+  const cases = new CaseService({ database: options.database, clock, events, jobs, policy });
+  // 案例库 the case sweep reschedules itself too; the first is scheduled once per database
+  await cases.ensureScheduled(options.database.db);
   const proactive = new ProactiveService({ database: options.database, clock, events });
   const hotline = new HotlineService({
     database: options.database,

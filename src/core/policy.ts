@@ -43,6 +43,8 @@ export interface Policy {
    * (`byGrid`); defaults 30 min urgent, 2 h otherwise, k = 5 (src/whistles/policy.ts).
    */
   whistles: WhistlePolicies;
+  /** 案例库 the case library (E7): seconds between two sweeps that make cases of closed events. Default 5 minutes. */
+  caseLibrary: { sweepSeconds: number };
 }
 
 export const defaultPolicy: Policy = {
@@ -50,6 +52,7 @@ export const defaultPolicy: Policy = {
   login: { maxFailures: 5, lockMinutes: 15 },
   longPending: { sweepSeconds: 3600, openSeconds: 30 * 24 * 3600, reworkCount: 2, returnCount: 2 },
   whistles: defaultWhistlePolicies,
+  caseLibrary: { sweepSeconds: 300 },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -66,5 +69,6 @@ export function policyWith(overrides: DeepPartial<Policy> = {}): Policy {
         ...(overrides.whistles?.byGrid as WhistlePolicies['byGrid']),
       },
     },
+    caseLibrary: { ...defaultPolicy.caseLibrary, ...overrides.caseLibrary },
   };
 }
