@@ -4,7 +4,7 @@
  * and the dashboard's counters.
  */
 
-export type DeadlineState = 'running' | 'met' | 'overdue' | 'paused';
+export type DeadlineState = 'running' | 'met' | 'overdue' | 'paused' | 'superseded';
 
 /** One stage deadline of an event as the detail gives it (`deadlines`; absent before the deadlines module). */
 export interface EventDeadline {
@@ -51,7 +51,7 @@ export function deadlineColour(
       else if (!Number.isNaN(warn) && time >= warn) raise('yellow');
       else raise('green');
     }
-    // met and paused stages add nothing: a paused clock alone leaves the event grey
+    // met, superseded and paused stages add nothing: a paused clock alone leaves the event grey
   }
   return colour;
 }
