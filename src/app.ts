@@ -46,7 +46,6 @@ import { dutiesRouter } from './events/duties-router.js';
 import { eventChangeFanOut, type ChangeFanOut } from './events/changes.js';
 import { WhistleService } from './whistles/service.js';
 import { whistleRoutes } from './whistles/routes.js';
-import { defaultWhistlePolicy } from './whistles/policy.js';
 import { PatrolService } from './patrols/service.js';
 import { patrolRoutes } from './patrols/routes.js';
 import { CaseService } from './cases/service.js';
@@ -54,6 +53,7 @@ import { caseRoutes } from './cases/routes.js';
 import { ProactiveService } from './cases/proactive.js';
 import { HotlineService } from './hotline/service.js';
 import { hotlineRoutes } from './hotline/routes.js';
+import { HotlineExchange } from './hotline/exchange.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -86,6 +86,8 @@ export interface Services {
   cases: CaseService;
   proactive: ProactiveService;
   hotline: HotlineService;
+  /** 12345 hotline files: ticket import and status export. */
+  hotlineExchange: HotlineExchange;
 }
 
 export interface BuildOptions {
@@ -164,20 +166,30 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     duties,
     jobs,
     notifications,
-    policy: defaultWhistlePolicy,
+    policy: policy.whistles,
   });
   // 长期未结 the long-pending sweep reschedules itself; the first is scheduled once per database
   await new LongPendingSweeper({ clock, policy, jobs, notifications, stream }).ensureScheduled(
     options.database.db,
   );
   const patrols = new PatrolService({ database: options.database, clock, events });
-  const cases = new CaseService({ database: options.database, clock, events });
+  const cases = new CaseService({ database: options.database, clock, events, jobs, policy });
+  // 案例库 the case sweep reschedules itself too; the first is scheduled once per database
+  await cases.ensureScheduled(options.database.db);
   const proactive = new ProactiveService({ database: options.database, clock, events });
   const hotline = new HotlineService({
     database: options.database,
     clock,
     events,
-    secret: () => process.env.GEZHI_HOTLINE_SECRET,
+    secret: () => options.config.hotlineSecret,
+  });
+  const hotlineExchange = new HotlineExchange({
+    database: options.database,
+    clock,
+    events,
+    grids,
+    hotline,
+    protector: lazyProtector(options.config),
   });
   return {
     config: options.config,
@@ -205,6 +217,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     cases,
     proactive,
     hotline,
+    hotlineExchange,
   };
 }
 

@@ -27,6 +27,8 @@ export interface Config {
   streamHeartbeatMs: number;
   /** Folder of event attachments (GEZHI_ATTACHMENTS_DIR); when absent, DATA_DIR/attachments. */
   attachmentsDir?: string;
+  /** Shared secret of the 12345 hotline webhook (GEZHI_HOTLINE_SECRET); unset refuses every delivery. */
+  hotlineSecret?: string;
 }
 
 export const DEFAULT_DEMO_PASSWORD = 'gezhi-demo-2026';
@@ -61,5 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       3_600_000,
     ),
     attachmentsDir: env.GEZHI_ATTACHMENTS_DIR ? path.resolve(env.GEZHI_ATTACHMENTS_DIR) : undefined,
+    hotlineSecret: env.GEZHI_HOTLINE_SECRET || undefined,
   };
 }

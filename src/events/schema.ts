@@ -125,7 +125,7 @@ export const StageClock = Type.Object({
   startedAt: Type.String(),
   warnAt: NullableTime,
   dueAt: NullableTime,
-  state: Type.String({ description: 'running | met | overdue | paused' }),
+  state: Type.String({ description: 'running | met | overdue | paused | superseded' }),
   overdue: Type.Boolean(),
   overdueAt: NullableTime,
   escalationLevel: Type.Integer({ description: 'highest ladder level reached, -1 before any' }),
@@ -322,6 +322,16 @@ export const ACTION_BODIES = {
   approve: Type.Object({ version: Version, note: Note }, { additionalProperties: false }),
   reject_request: Type.Object({ version: Version, reason: Reason }, { additionalProperties: false }),
   resume: Type.Object({ version: Version, note: Note }, { additionalProperties: false }),
+  classify: Type.Object(
+    {
+      version: Version,
+      difficulty: Type.Union([Type.Literal('general'), Type.Literal('difficult'), Type.Literal('complex')], {
+        description: '难度 general 一般 | difficult 疑难 | complex 复杂重大',
+      }),
+      reason: Reason,
+    },
+    { additionalProperties: false },
+  ),
 } satisfies Record<(typeof EVENT_ACTIONS)[number], unknown>;
 
 /** The union of every action body, as the service reads it. */

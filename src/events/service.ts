@@ -17,7 +17,7 @@ import { maskPhone } from '../people/masking.js';
 import type { DataProtector } from '../people/protection.js';
 import type { ChangeStream } from '../notifications/stream.js';
 import type { WebhookService } from '../notifications/webhooks.js';
-import type { DeadlineKeeper, StagePlan } from './deadlines.js';
+import type { DeadlineKeeper, LadderTiming, StagePlan } from './deadlines.js';
 import { FileStore, sniffType } from './files.js';
 import { IntakeBatcher, linkAttachments, type IntakeOptions, type PreparedReport } from './intake.js';
 import {
@@ -701,14 +701,15 @@ export class EventService {
     const moved = decision.to !== row.state;
     const difficulty = (change.set.difficulty as string | undefined) ?? row.difficulty;
     let plan: StagePlan | null = null;
-    let ladder: Awaited<ReturnType<DeadlineKeeper['ladderOf']>> = [];
+    let timing: LadderTiming | null = null;
     if (keeper && moved && decision.to !== 'suspended' && row.state !== 'suspended') {
       plan = await keeper.plan({ ...row, difficulty }, decision.to, at);
     }
+    if (keeper && action === 'classify') plan = await keeper.planClassification(row, difficulty, at);
     const extensionDays =
       action === 'approve' && change.data.kind === 'extension' ? change.data.days : undefined;
     if (keeper && ((row.state === 'suspended' && moved) || typeof extensionDays === 'number')) {
-      ladder = await keeper.ladderOf(row.gridChain);
+      timing = await keeper.timingOf(row.gridChain);
     }
     await this.deps.database.db.transaction(async (tx) => {
       const updated = await tx
@@ -735,13 +736,15 @@ export class EventService {
           hashes.map((hash) => ({ event_id: row.id, hash, user_id: user.id, at: at.toISOString() })),
         );
       }
+      // 定难度 the difficulty's clock replaces the running one; the old clock's timers are withdrawn
+      if (keeper && action === 'classify') await keeper.enter(tx, row.id, plan, at, 'superseded');
       if (keeper && moved) {
         if (decision.to === 'suspended') await keeper.pause(tx, row.id, at);
-        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, ladder);
+        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, timing!);
         else await keeper.enter(tx, row.id, plan, at);
       }
       if (keeper && typeof extensionDays === 'number') {
-        await keeper.extend(tx, row.id, extensionDays * 86_400, ladder);
+        await keeper.extend(tx, row.id, extensionDays, timing!);
       }
       await this.publishChange(tx, row, decision.to, action, at);
     });
@@ -945,6 +948,20 @@ export class EventService {
       }
       case 'resume':
         return { set: { suspendedFrom: null }, data: {} };
+      case 'classify': {
+        if (body.difficulty === row.difficulty) {
+          throw errors.unprocessable(
+            'difficulty_unchanged',
+            '事件已是该难度',
+            'The event already has this difficulty',
+            [{ field: '/body/difficulty', zh: '难度未改变', en: 'the difficulty is unchanged' }],
+          );
+        }
+        return {
+          set: { difficulty: body.difficulty! },
+          data: { difficulty: body.difficulty, previous: row.difficulty },
+        };
+      }
     }
   }
 

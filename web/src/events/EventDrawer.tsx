@@ -394,6 +394,21 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
               </Form.Item>
             </>
           ) : null}
+          {spec?.difficulty ? (
+            <Form.Item
+              name="difficulty"
+              label={t('events.difficulty')}
+              rules={[{ required: true, message: t('events.required') }]}
+            >
+              <Select
+                data-testid="action-difficulty"
+                options={(['general', 'difficult', 'complex'] as const).map((value) => ({
+                  value,
+                  label: t(`events.difficultyName.${value}`),
+                }))}
+              />
+            </Form.Item>
+          ) : null}
           {spec?.days ? (
             <Form.Item
               name="days"
