@@ -46,7 +46,6 @@ import { dutiesRouter } from './events/duties-router.js';
 import { eventChangeFanOut, type ChangeFanOut } from './events/changes.js';
 import { WhistleService } from './whistles/service.js';
 import { whistleRoutes } from './whistles/routes.js';
-import { defaultWhistlePolicy } from './whistles/policy.js';
 import { PatrolService } from './patrols/service.js';
 import { patrolRoutes } from './patrols/routes.js';
 import { CaseService } from './cases/service.js';
@@ -56,6 +55,7 @@ import { HotlineService } from './hotline/service.js';
 import { hotlineRoutes } from './hotline/routes.js';
 import { ResidentService } from './residents/service.js';
 import { residentRoutes } from './residents/routes.js';
+import { HotlineExchange } from './hotline/exchange.js';
 
 /** Everything a route or a command can call; built once per server (and once per test). */
 export interface Services {
@@ -90,6 +90,8 @@ export interface Services {
   hotline: HotlineService;
   /** 群众提事 the public resident page: raise, follow, rate (no sign-in). */
   residents: ResidentService;
+  /** 12345 hotline files: ticket import and status export. */
+  hotlineExchange: HotlineExchange;
 }
 
 export interface BuildOptions {
@@ -168,20 +170,30 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     duties,
     jobs,
     notifications,
-    policy: defaultWhistlePolicy,
+    policy: policy.whistles,
   });
   // 长期未结 the long-pending sweep reschedules itself; the first is scheduled once per database
   await new LongPendingSweeper({ clock, policy, jobs, notifications, stream }).ensureScheduled(
     options.database.db,
   );
   const patrols = new PatrolService({ database: options.database, clock, events });
-  const cases = new CaseService({ database: options.database, clock, events });
+  const cases = new CaseService({ database: options.database, clock, events, jobs, policy });
+  // 案例库 the case sweep reschedules itself too; the first is scheduled once per database
+  await cases.ensureScheduled(options.database.db);
   const proactive = new ProactiveService({ database: options.database, clock, events });
   const hotline = new HotlineService({
     database: options.database,
     clock,
     events,
-    secret: () => process.env.GEZHI_HOTLINE_SECRET,
+    secret: () => options.config.hotlineSecret,
+  });
+  const hotlineExchange = new HotlineExchange({
+    database: options.database,
+    clock,
+    events,
+    grids,
+    hotline,
+    protector: lazyProtector(options.config),
   });
   const residents = new ResidentService({
     database: options.database,
@@ -219,6 +231,7 @@ export async function buildServices(options: BuildOptions): Promise<Services> {
     proactive,
     hotline,
     residents,
+    hotlineExchange,
   };
 }
 

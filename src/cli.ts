@@ -15,7 +15,9 @@ import type { Database } from './core/db.js';
 import { AppError } from './core/errors.js';
 import { DivisionFileError, importDivisions, type DivisionImportResult } from './grids/divisions.js';
 import { buildServices } from './app.js';
-import { importSheetFile } from './sheets/command.js';
+import { importSheetFile, userByName } from './sheets/command.js';
+import fs from 'node:fs';
+import { parseSince } from './hotline/exchange.js';
 
 /** The actor written to the audit log for commands run from the shell. */
 export const cliActor: Actor = { userId: null, name: 'cli' };
@@ -226,11 +228,111 @@ function importSheetCommand(program: Command, io: CliIo): void {
     });
 }
 
+function importHotlineCommand(program: Command, io: CliIo): void {
+  program
+    .command('import-hotline')
+    .summary('import a 12345 hotline ticket export (CSV in UTF-8 or GBK, or .xlsx)')
+    .description(
+      "import the hotline's ticket export exactly as POST /api/hotline/imports does. All rows are checked first; " +
+        'if any row has a problem, every problem is listed and nothing is written. Tickets filed before (by file or ' +
+        'webhook) change nothing; tickets without coordinates wait for the command centre to locate them. Without ' +
+        '--user the import acts as the hotline account. With the embedded database, stop the server first.',
+    )
+    .argument('<file>', 'the .csv or .xlsx file')
+    .option('--user <username>', 'the account the import acts as (command centre, district or admin)')
+    .option('--dry-run', 'check and count only, write nothing')
+    .action(async (file: string, options: { user?: string; dryRun?: boolean }) => {
+      await withDatabase(io, async (database, config) => {
+        io.err.write(`importing ${path.resolve(file)} into ${describeDatabase(config)}\n`);
+        const services = await buildServices({ config, database });
+        const progress = progressReporter(io);
+        const labels = { parse: 'parsing rows', check: 'checking rows', write: 'writing tickets' } as const;
+        try {
+          const user = options.user
+            ? await userByName(services, options.user)
+            : await services.hotline.serviceUser();
+          const result = await services.hotlineExchange.importFile(fs.readFileSync(file), user, {
+            dryRun: options.dryRun,
+            onProgress: (stage, done, total) => progress.update(done, total, labels[stage]),
+          });
+          progress.stop();
+          io.out.write(
+            `${result.dryRun ? 'dry run: nothing written\n' : ''}` +
+              `${result.format}${result.encoding ? ` (${result.encoding})` : ''}, rows ${result.rows}\n` +
+              `created ${result.created}, unchanged ${result.unchanged}, unlocated ${result.unlocated}, ` +
+              `rejected ${result.rejected}\n` +
+              result.rejections.map((r) => `  row ${r.row} ${r.ticket}: ${r.zh} / ${r.en}\n`).join('') +
+              (result.ignoredColumns.length > 0
+                ? `ignored columns: ${result.ignoredColumns.join(', ')}\n`
+                : ''),
+          );
+        } finally {
+          progress.stop();
+          await services.eventChanges.settled();
+          await services.jobs.stop();
+          await services.stream.stop();
+          await services.grids.stop();
+        }
+      });
+    });
+}
+
+function exportHotlineCommand(program: Command, io: CliIo): void {
+  program
+    .command('export-hotline')
+    .summary('export the handling status of the 12345 tickets for the hotline (CSV or .xlsx)')
+    .description(
+      "write the status of the hotline's tickets in its words, as GET /api/hotline/tickets/export does: ticket, " +
+        'event number, state, department, result, closed at, rating, overdue. CSV is UTF-8 with a BOM unless ' +
+        '--encoding gbk; the format follows --format or the extension of --out.',
+    )
+    .option('--since <date>', 'only tickets changed since this date (2026-11-25) or instant')
+    .option('--out <file>', 'write to this file (default: standard output)')
+    .option('--format <format>', 'csv or xlsx')
+    .option('--encoding <encoding>', 'utf-8 (with BOM) or gbk, for CSV', 'utf-8')
+    .option('--user <username>', 'export what this account sees (default: every ticket)')
+    .action(
+      async (options: { since?: string; out?: string; format?: string; encoding: string; user?: string }) => {
+        const format = options.format ?? (options.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv');
+        if (!['csv', 'xlsx'].includes(format))
+          throw new CommanderError(1, 'gezhi.invalidOption', '--format must be csv or xlsx');
+        if (!['utf-8', 'gbk'].includes(options.encoding))
+          throw new CommanderError(1, 'gezhi.invalidOption', '--encoding must be utf-8 or gbk');
+        await withDatabase(io, async (database, config) => {
+          const services = await buildServices({ config, database });
+          try {
+            const user = options.user
+              ? await userByName(services, options.user)
+              : await services.hotline.serviceUser();
+            const since = parseSince(options.since);
+            const buffer =
+              format === 'xlsx'
+                ? await services.hotlineExchange.exportXlsx(user, since)
+                : await services.hotlineExchange.exportCsv(user, since, options.encoding as 'utf-8' | 'gbk');
+            if (options.out) {
+              fs.writeFileSync(options.out, buffer);
+              const rows = (await services.hotlineExchange.exportRows(user, since)).length;
+              io.err.write(`${rows} tickets written to ${path.resolve(options.out)}\n`);
+            } else {
+              io.out.write(buffer);
+            }
+          } finally {
+            await services.jobs.stop();
+            await services.stream.stop();
+            await services.grids.stop();
+          }
+        });
+      },
+    );
+}
+
 /** Every subcommand, in the order `gezhi --help` lists them. */
 const commands: Array<(program: Command, io: CliIo) => void> = [
   migrateCommand,
   importDivisionsCommand,
   importSheetCommand,
+  importHotlineCommand,
+  exportHotlineCommand,
 ];
 
 export function buildProgram(io: CliIo = defaultIo): Command {

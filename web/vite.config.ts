@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+import { APP_SCOPE, workerAppDevPages, workerAppFiles } from './src/app/pwa/build';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** antd parts used only by the lazily loaded settings pages (tables, date pickers, drawers …). */
@@ -42,6 +44,47 @@ function precompress(): Plugin {
   };
 }
 
+const workerApp = workerAppFiles();
+
+/**
+ * The grid worker's phone app (/app, web/app/index.html) is installable and opens offline: a service worker at
+ * /app/sw.js, scope /app/ — it never sees /console or /api pages. It precaches only the /app page and the chunks that
+ * page loads (workerAppFiles), answers every /app/… navigation with the cached page, and caches nothing at run time:
+ * API answers always come from the network.
+ */
+const workerAppServiceWorker = VitePWA({
+  strategies: 'generateSW',
+  filename: 'app/sw.js',
+  scope: APP_SCOPE,
+  // the manifest and icons are emitted by workerAppFiles; only the /app page links them
+  manifest: false,
+  includeManifestIcons: false,
+  // the /app page registers it itself (web/src/app/pwa/register.ts); the console never does
+  injectRegister: false,
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,png,webmanifest}'],
+    globIgnores: ['app/sw.js'],
+    manifestTransforms: [
+      async (entries) => ({
+        manifest: entries
+          .filter((entry) => workerApp.files.has(entry.url))
+          // the worker lives in /app/: absolute addresses, or 'assets/…' would mean /app/assets/…
+          .map((entry) => ({ ...entry, url: `/${entry.url}` })),
+        warnings: [],
+      }),
+    ],
+    navigateFallback: '/app/index.html',
+    navigateFallbackAllowlist: [/^\/app(\/|$)/],
+    navigateFallbackDenylist: [/^\/api\//],
+    inlineWorkboxRuntime: true,
+    cleanupOutdatedCaches: true,
+    clientsClaim: true,
+    skipWaiting: true,
+    maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+    runtimeCaching: [],
+  },
+});
+
 /**
  * The web console. `npm run build:web` writes web/dist, which the Fastify server serves at `/`
  * (src/web/static.ts). The big libraries get their own chunks so that the login page does not
@@ -50,7 +93,7 @@ function precompress(): Plugin {
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), precompress()],
+  plugins: [react(), workerApp.plugin, workerAppDevPages(), workerAppServiceWorker, precompress()],
   server: {
     port: 5173,
     proxy: { '/api': apiTarget, '/healthz': apiTarget },
@@ -62,6 +105,8 @@ export default defineConfig({
     // maplibre-gl alone is ~800 kB minified; it is loaded only by the map pages
     chunkSizeWarningLimit: 1100,
     rolldownOptions: {
+      // the console, and the grid worker's phone app with its own page, manifest and service worker
+      input: { main: path.join(root, 'index.html'), app: path.join(root, 'app', 'index.html') },
       output: {
         codeSplitting: {
           // a group also takes the modules its members import, so the shared base (react) must claim first

@@ -5,6 +5,7 @@ import { errors } from '../core/errors.js';
 import { problemResponses, type App } from '../core/http.js';
 import { actorOf, requirePermission, requireUser } from './auth.js';
 import { presentMe, presentSessionUser, presentUser } from './presenter.js';
+import { ROLE_NAMES, ROLES } from './roles.js';
 import {
   CreateUserBody,
   IdParams,
@@ -12,6 +13,7 @@ import {
   LoginResponse,
   MeResponse,
   PageQuery,
+  RoleList,
   UpdateUserBody,
   User,
   UserList,
@@ -73,6 +75,21 @@ export async function accountRoutes(app: App, services: Services): Promise<void>
       },
     },
     async (request) => presentMe(requireUser(request)),
+  );
+
+  app.get(
+    '/api/roles',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: '角色 The roles of the platform in order, with their Chinese and English names',
+        response: { 200: RoleList, ...problemResponses(401) },
+      },
+    },
+    async (request) => {
+      requireUser(request);
+      return ROLES.map((key) => ({ key, ...ROLE_NAMES[key] }));
+    },
   );
 
   app.post(

@@ -115,3 +115,6 @@ export const UpdateUserBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+/** The roles in the order of src/accounts/roles.ts ROLES, named for people; the console takes them from here. */
+export const RoleList = Type.Array(Type.Object({ key: RoleSchema, zh: Type.String(), en: Type.String() }));

@@ -345,4 +345,20 @@ describe('the users API', () => {
     }
     expect(doc.paths['/api/auth/login']!.post!.security).toEqual([]);
   });
+
+  it('names every role in order for any signed-in user, and answers 401 without a session', async () => {
+    t = await buildTestApp();
+    await buildUser(t.services, { username: 'a.resident', roles: ['resident'] });
+    const headers = await login(t.app, 'a.resident', TEST_PASSWORD);
+    const response = await t.app.inject({ method: 'GET', url: '/api/roles', headers });
+    expect(response.statusCode).toBe(200);
+    const roles = response.json<{ key: string; zh: string; en: string }[]>();
+    expect(roles.map((role) => role.key)).toEqual([...ROLES]);
+    expect(roles.find((role) => role.key === 'grid_worker')).toEqual({
+      key: 'grid_worker',
+      zh: '网格员',
+      en: 'Grid worker',
+    });
+    expect((await t.app.inject({ method: 'GET', url: '/api/roles' })).statusCode).toBe(401);
+  });
 });

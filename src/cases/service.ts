@@ -1,7 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AuthUser } from '../accounts/auth.js';
 import type { Clock } from '../core/clock.js';
-import { rowsOf, type Database } from '../core/db.js';
+import { rowsOf, type Database, type Executor, type Tx } from '../core/db.js';
+import type { Policy } from '../core/policy.js';
+import type { JobRunner } from '../jobs/runner.js';
 import { errors } from '../core/errors.js';
 import { recordAudit } from '../core/audit.js';
 import type { EventService } from '../events/service.js';
@@ -12,7 +14,15 @@ export interface CaseServiceDeps {
   database: Database;
   clock: Clock;
   events: EventService;
+  /** With the runner, the sweep runs as a durable job that reschedules itself (Policy.caseLibrary.sweepSeconds). */
+  jobs?: JobRunner;
+  policy?: Policy;
 }
+
+/** 案例库归集 the durable sweep job: one pending row at a time (key), rescheduled by each run. */
+export const CASE_SWEEP_JOB = 'cases.sweep';
+const CASE_SWEEP_KEY = 'sweep';
+const DEFAULT_SWEEP_SECONDS = 300;
 
 type CaseRow = typeof cases.$inferSelect;
 const CASE = { zh: '案例', en: 'Case' };
@@ -21,7 +31,36 @@ const CASE = { zh: '案例', en: 'Case' };
 export class CaseService {
   private index: { stamp: string; index: SimilarityIndex } | null = null;
 
-  constructor(private readonly deps: CaseServiceDeps) {}
+  constructor(private readonly deps: CaseServiceDeps) {
+    deps.jobs?.register(CASE_SWEEP_JOB, { run: (tx) => this.sweepJob(tx) });
+  }
+
+  private get sweepSeconds(): number {
+    return this.deps.policy?.caseLibrary.sweepSeconds ?? DEFAULT_SWEEP_SECONDS;
+  }
+
+  /**
+   * Schedules the first sweep unless one is pending: several servers starting together, or a restart, keep the one
+   * row; a sweep that fails is retried by the runner, and the insert is idempotent (one case per event).
+   */
+  async ensureScheduled(executor: Executor): Promise<void> {
+    await this.deps.jobs?.schedule(executor, {
+      kind: CASE_SWEEP_JOB,
+      key: CASE_SWEEP_KEY,
+      runAt: new Date(this.deps.clock.now().getTime() + this.sweepSeconds * 1000),
+      ifPending: 'keep',
+    });
+  }
+
+  /** The job: sweep in the job's transaction, then schedule the next run. */
+  private async sweepJob(tx: Tx): Promise<void> {
+    await this.sweep(undefined, tx);
+    await this.deps.jobs!.schedule(tx, {
+      kind: CASE_SWEEP_JOB,
+      key: CASE_SWEEP_KEY,
+      runAt: new Date(this.deps.clock.now().getTime() + this.sweepSeconds * 1000),
+    });
+  }
 
   private get db() {
     return this.deps.database.db;
@@ -29,13 +68,14 @@ export class CaseService {
 
   /**
    * The sweep: every closed (or rated) event without a case becomes one, its solution the handling and closing
-   * notes of the timeline in order. Run before every read, so a case exists as soon as its event closed.
+   * notes of the timeline in order. The durable job runs it every few minutes; reads run it too, so a case exists as
+   * soon as its event closed.
    */
-  async sweep(eventId?: number): Promise<number> {
+  async sweep(eventId?: number, executor: Executor = this.db): Promise<number> {
     const only = eventId === undefined ? sql`true` : sql`e.id = ${eventId}`;
     const at = this.deps.clock.now();
     const inserted = rowsOf<{ id: number }>(
-      await this.db.execute(sql`
+      await executor.execute(sql`
         insert into cases (event_id, category_code, title, description, solution, grid_id, grid_path, closed_at,
           created_at, updated_at)
         select e.id, e.category_code, e.title, e.description,

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../demo/random.js';
 import {
+  afterOnClock,
   CLOCK_TYPES,
+  daysOnClock,
   deadlineState,
+  extendOnClock,
+  shiftAfterPause,
   dueAt,
   elapsed,
   stageDeadline,
@@ -311,5 +315,74 @@ describe('properties (seeded random cases)', () => {
         elapsed(middle, end, clockType, calendar, pauses);
       expect(parts).toBeCloseTo(whole, 3);
     }
+  });
+});
+
+describe('suspension, extension and ladder steps on the policy clock', () => {
+  // Friday 27 Nov 2026; Saturday 28, Sunday 29; Monday 30 a holiday and Sunday 29 a make-up workday in `shifted`
+  const plain = workingCalendar();
+  const shifted = workingCalendar([
+    ['2026-11-30', { kind: 'holiday' }],
+    ['2026-11-29', { kind: 'workday' }],
+  ]);
+  const start = at('2026-11-27T09:00:00');
+
+  it('a suspension moves a working-hours deadline by the working time it covered, not by its length', () => {
+    const due = dueAt(start, 7 * HOUR, 'working_hours', plain)!;
+    expect(iso(due)).toBe('2026-11-27T17:30:00');
+    // suspended at 10:00 (1 h used), resumed on Saturday afternoon: 6 h left from Monday 09:00
+    const pause = [at('2026-11-27T10:00:00'), at('2026-11-28T15:00:00')] as const;
+    expect(iso(shiftAfterPause(start, due, ...pause, 'working_hours', plain))).toBe('2026-11-30T16:30:00');
+    // with Monday a holiday and Sunday worked, the 6 h run on Sunday
+    expect(iso(shiftAfterPause(start, due, ...pause, 'working_hours', shifted))).toBe('2026-11-29T16:30:00');
+    // the continuous clock still moves by the pause's length
+    const continuousDue = dueAt(start, 7 * HOUR, 'continuous', plain)!;
+    expect(shiftAfterPause(start, continuousDue, ...pause, 'continuous', plain).getTime()).toBe(
+      continuousDue.getTime() + (pause[1].getTime() - pause[0].getTime()),
+    );
+    // an instant before the suspension (a warning already passed) stays
+    expect(shiftAfterPause(start, at('2026-11-27T09:30:00'), ...pause, 'working_hours', plain)).toEqual(
+      at('2026-11-27T09:30:00'),
+    );
+  });
+
+  it('agrees with dueAt given the same pause', () => {
+    const pause = { start: at('2026-11-27T10:00:00'), end: at('2026-11-28T15:00:00') };
+    for (const clockType of CLOCK_TYPES) {
+      const due = dueAt(start, 3 * 86_400, clockType, shifted)!;
+      expect(shiftAfterPause(start, due, pause.start, pause.end, clockType, shifted), clockType).toEqual(
+        dueAt(start, 3 * 86_400, clockType, shifted, { pauses: [pause] }),
+      );
+    }
+  });
+
+  it('an extension of days counts days of the stage clock, skipping the holiday and using the make-up day', () => {
+    expect(daysOnClock(2, 'working_hours', plain)).toBe(14 * HOUR);
+    expect(daysOnClock(2, 'working_days', plain)).toBe(2 * 86_400);
+    const due = at('2026-11-27T17:30:00');
+    expect(
+      iso(extendOnClock(start, due, daysOnClock(1, 'working_hours', plain), 'working_hours', plain)),
+    ).toBe('2026-11-30T17:30:00');
+    expect(
+      iso(extendOnClock(start, due, daysOnClock(1, 'working_hours', shifted), 'working_hours', shifted)),
+    ).toBe('2026-11-29T17:30:00');
+    // two working days from Wednesday end at Friday 24:00; one more is Tuesday (Monday off) or Sunday (worked)
+    const wednesday = at('2026-11-25T10:00:00');
+    const noHoliday = workingCalendar([['2026-11-30', { kind: 'holiday' }]]);
+    const twoDays = dueAt(wednesday, 2 * 86_400, 'working_days', noHoliday)!;
+    expect(iso(twoDays)).toBe('2026-11-28T00:00:00');
+    expect(iso(extendOnClock(wednesday, twoDays, 86_400, 'working_days', noHoliday))).toBe(
+      '2026-12-02T00:00:00',
+    );
+    expect(iso(extendOnClock(wednesday, twoDays, 86_400, 'working_days', shifted))).toBe(
+      '2026-11-30T00:00:00',
+    );
+  });
+
+  it('a ladder step on the working-hours clock waits over the weekend', () => {
+    const friday = at('2026-11-27T17:00:00');
+    expect(iso(afterOnClock(friday, HOUR, 'working_hours', plain))).toBe('2026-11-30T09:30:00');
+    expect(iso(afterOnClock(friday, HOUR, 'working_hours', shifted))).toBe('2026-11-29T09:30:00');
+    expect(iso(afterOnClock(friday, HOUR, 'continuous', shifted))).toBe('2026-11-27T18:00:00');
   });
 });

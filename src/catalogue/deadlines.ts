@@ -358,3 +358,57 @@ export function workingCalendar(
 ): WorkingCalendar {
   return { weekdays, periods, days: new Map(days) };
 }
+
+/**
+ * 挂账恢复 where an instant of a stage (its due or warning time) moves when the clock stood still from `pauseStart` to
+ * `pauseEnd`: as much of the clock is left after `pauseEnd` as was left after `pauseStart`. On the continuous clock
+ * that is the pause's length; on the working-hours clock a suspension over a weekend moves nothing that the weekend
+ * would not have moved anyway. `stageStart` anchors the clock (the day a working-day or natural-day clock starts is not
+ * counted). An instant before the pause does not move.
+ */
+export function shiftAfterPause(
+  stageStart: Date,
+  instant: Date,
+  pauseStart: Date,
+  pauseEnd: Date,
+  clockType: ClockType,
+  calendar: WorkingCalendar,
+): Date {
+  if (instant.getTime() <= pauseStart.getTime() || pauseEnd.getTime() <= pauseStart.getTime()) return instant;
+  const left =
+    elapsed(stageStart, instant, clockType, calendar) - elapsed(stageStart, pauseStart, clockType, calendar);
+  return dueAt(stageStart, elapsed(stageStart, pauseEnd, clockType, calendar) + left, clockType, calendar)!;
+}
+
+/** 延期 an instant of a stage moved by `seconds` of its clock (anchored on the stage's start, like `dueAt`). */
+export function extendOnClock(
+  stageStart: Date,
+  instant: Date,
+  seconds: number,
+  clockType: ClockType,
+  calendar: WorkingCalendar,
+): Date {
+  checkSeconds(seconds, 'seconds');
+  return dueAt(stageStart, elapsed(stageStart, instant, clockType, calendar) + seconds, clockType, calendar)!;
+}
+
+/**
+ * Seconds of a clock that make `days` days, for an extension granted in days (延期 N 天): a working day of the
+ * working-hours clock counts its working periods (7 h by default); the other clocks count 86,400 s a day (on the
+ * working-days clock that is N working days, on the natural-days clock N days).
+ */
+export function daysOnClock(days: number, clockType: ClockType, calendar: WorkingCalendar): number {
+  if (clockType !== 'working_hours') return days * 86_400;
+  const perDay = calendar.periods.reduce((sum, period) => sum + (period.end - period.start) * 60, 0);
+  return days * perDay;
+}
+
+/** 升级 the instant `seconds` of the clock after `from` (the next step of an escalation ladder). */
+export function afterOnClock(
+  from: Date,
+  seconds: number,
+  clockType: ClockType,
+  calendar: WorkingCalendar,
+): Date {
+  return dueAt(from, seconds, clockType, calendar)!;
+}

@@ -1,7 +1,7 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
-import type { Database } from '../core/db.js';
+import type { Database, Executor } from '../core/db.js';
 import { errors, type FieldProblem } from '../core/errors.js';
 import { settings } from '../core/settings.js';
 import { Scope } from '../accounts/scope.js';
@@ -415,6 +415,24 @@ export class CatalogueService {
     return { ...deadline, policy: policy.key, clockType: policy.clockType, seconds };
   }
 
+  /**
+   * The warning and due instants of one stage on the policy with this key (e.g. the difficulty's policy of a
+   * classification); null when there is no such policy or it does not time the stage.
+   */
+  async policyStageDeadline(
+    policyKey: string,
+    stage: Stage,
+    start: Date,
+  ): Promise<(StageDeadline & { policy: string; clockType: ClockType; seconds: number }) | null> {
+    const row = await repo.policy(this.db, policyKey);
+    if (!row) return null;
+    const policy = this.toPolicy(row);
+    const seconds = policy.stages[stage];
+    if (seconds === undefined) return null;
+    const deadline = stageDeadline(start, seconds, policy.clockType, await this.calendar(), policy.warning);
+    return { ...deadline, policy: policy.key, clockType: policy.clockType, seconds };
+  }
+
   // ——— deadline policies (E4) ———
 
   private toPolicy(row: NonNullable<Awaited<ReturnType<typeof repo.policy>>>): DeadlinePolicy {
@@ -492,8 +510,8 @@ export class CatalogueService {
     };
   }
 
-  async workingTime(): Promise<WorkingTimeValue> {
-    const stored = (await repo.workingTime(this.db)) as WorkingTimeValue | undefined;
+  async workingTime(executor: Executor = this.db): Promise<WorkingTimeValue> {
+    const stored = (await repo.workingTime(executor)) as WorkingTimeValue | undefined;
     return stored ?? this.defaultWorkingTime();
   }
 
@@ -576,8 +594,10 @@ export class CatalogueService {
    * The working calendar for deadline arithmetic (deadlines.ts): the default week and hours plus every day an
    * administrator (or the seed) set. Load it once per batch of computations; it changes only through the API.
    */
-  async calendar(): Promise<WorkingCalendar> {
-    const [time, days] = await Promise.all([this.workingTime(), repo.calendarDays(this.db)]);
+  /** The working calendar; a job handler passes its transaction (`executor`) instead of reading through the pool. */
+  async calendar(executor: Executor = this.db): Promise<WorkingCalendar> {
+    const time = await this.workingTime(executor);
+    const days = await repo.calendarDays(executor);
     return workingCalendar(
       days.map((day) => [
         day.day,

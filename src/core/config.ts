@@ -27,6 +27,8 @@ export interface Config {
   streamHeartbeatMs: number;
   /** Folder of event attachments (GEZHI_ATTACHMENTS_DIR); when absent, DATA_DIR/attachments. */
   attachmentsDir?: string;
+  /** Shared secret of the 12345 hotline webhook (GEZHI_HOTLINE_SECRET); unset refuses every delivery. */
+  hotlineSecret?: string;
   /**
    * Whether the server sits behind a reverse proxy whose X-Forwarded-For it may believe (GEZHI_TRUST_PROXY):
    * false (default), true, a number of hops, or a comma-separated list of proxy addresses. The per-IP limits of the
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       3_600_000,
     ),
     attachmentsDir: env.GEZHI_ATTACHMENTS_DIR ? path.resolve(env.GEZHI_ATTACHMENTS_DIR) : undefined,
+    hotlineSecret: env.GEZHI_HOTLINE_SECRET || undefined,
     trustProxy: trustProxy(env.GEZHI_TRUST_PROXY),
     followSecret: env.GEZHI_FOLLOW_SECRET || undefined,
     publicLimits: {

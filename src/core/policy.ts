@@ -1,3 +1,5 @@
+import { defaultWhistlePolicies, type WhistlePolicies } from '../whistles/policy.js';
+
 /**
  * Per-street differences are data behind this one typed policy, never an `if (street === …)` in a service.
  * Each setting has a documented default; an installation overrides what it needs (settings table, later per street).
@@ -36,12 +38,21 @@ export interface Policy {
     /** … or one returned (退单) this many times. Default 2. */
     returnCount: number;
   };
+  /**
+   * 吹哨 whistles (E6): response deadlines and the k of anonymous ratings, with per-street overrides keyed by grid code
+   * (`byGrid`); defaults 30 min urgent, 2 h otherwise, k = 5 (src/whistles/policy.ts).
+   */
+  whistles: WhistlePolicies;
+  /** 案例库 the case library (E7): seconds between two sweeps that make cases of closed events. Default 5 minutes. */
+  caseLibrary: { sweepSeconds: number };
 }
 
 export const defaultPolicy: Policy = {
   grids: { overlapToleranceSquareMetres: 10, hierarchicalCodes: true, maxImportFeatures: 100_000 },
   login: { maxFailures: 5, lockMinutes: 15 },
   longPending: { sweepSeconds: 3600, openSeconds: 30 * 24 * 3600, reworkCount: 2, returnCount: 2 },
+  whistles: defaultWhistlePolicies,
+  caseLibrary: { sweepSeconds: 300 },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -51,5 +62,13 @@ export function policyWith(overrides: DeepPartial<Policy> = {}): Policy {
     grids: { ...defaultPolicy.grids, ...overrides.grids },
     login: { ...defaultPolicy.login, ...overrides.login },
     longPending: { ...defaultPolicy.longPending, ...overrides.longPending },
+    whistles: {
+      defaults: { ...defaultPolicy.whistles.defaults, ...overrides.whistles?.defaults },
+      byGrid: {
+        ...defaultPolicy.whistles.byGrid,
+        ...(overrides.whistles?.byGrid as WhistlePolicies['byGrid']),
+      },
+    },
+    caseLibrary: { ...defaultPolicy.caseLibrary, ...overrides.caseLibrary },
   };
 }

@@ -16,3 +16,4 @@ export * from '../events/tables.js';
 export * from '../whistles/tables.js';
 export * from '../patrols/tables.js';
 export * from '../cases/tables.js';
+export * from '../hotline/tables.js';

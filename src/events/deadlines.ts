@@ -10,6 +10,14 @@ import type { Executor, Tx } from '../core/db.js';
 import { rowsOf } from '../core/db.js';
 import type { Role } from '../accounts/roles.js';
 import type { CatalogueService } from '../catalogue/service.js';
+import {
+  afterOnClock,
+  daysOnClock,
+  extendOnClock,
+  shiftAfterPause,
+  type ClockType,
+  type WorkingCalendar,
+} from '../catalogue/deadlines.js';
 import type { LadderLevel, Stage } from '../catalogue/seed-data.js';
 import type { Job, JobRunner } from '../jobs/runner.js';
 import type { NotificationService } from '../notifications/service.js';
@@ -32,6 +40,16 @@ export function stageOfState(state: EventState, difficulty: string): Stage | nul
   return null;
 }
 
+/**
+ * 定难度 the stage a classification starts (000 三级闭环): general matters answered (respond 响应) within 24 h, difficult
+ * ones consulted (consult 会商) within 48 h, complex ones get a plan (plan 方案) within 7 days.
+ */
+export function classificationStage(difficulty: string): Stage {
+  if (difficulty === 'difficult') return 'consult';
+  if (difficulty === 'complex') return 'plan';
+  return 'respond';
+}
+
 export interface StagePlan {
   stage: Stage;
   clockType: string;
@@ -40,6 +58,8 @@ export interface StagePlan {
   warnAt: Date | null;
   dueAt: Date | null;
   ladder: LadderLevel[];
+  /** The clock the ladder's steps are counted on (escalation_ladders.clock_type). */
+  ladderClockType: string;
 }
 
 interface ClimbPayload extends Record<string, unknown> {
@@ -47,6 +67,15 @@ interface ClimbPayload extends Record<string, unknown> {
   eventId: number;
   level: number;
   ladder: LadderLevel[];
+  /** Clock of the ladder's steps; jobs scheduled before it was recorded count continuously. */
+  ladderClock?: string;
+}
+
+/** What resuming or extending needs, read before the transaction: the event's ladder and the working calendar. */
+export interface LadderTiming {
+  ladder: LadderLevel[];
+  ladderClockType: string;
+  calendar: WorkingCalendar;
 }
 
 export interface DeadlineKeeperDeps {
@@ -89,17 +118,55 @@ export class DeadlineKeeper {
       warnAt: deadline.warnAt,
       dueAt: deadline.dueAt,
       ladder: ladder.levels,
+      ladderClockType: ladder.clockType,
     };
   }
 
   /**
-   * In the transition's transaction: the running clocks of the event stop (met, unless already overdue) and the
-   * planned stage's clock starts with its warning and due timers.
+   * The clock a classification starts: the stage of the difficulty on the deadline policy named after it (general,
+   * difficult, complex), or on the category's policy when no such policy times that stage.
    */
-  async enter(tx: Executor, eventId: number, plan: StagePlan | null, at: Date): Promise<void> {
+  async planClassification(
+    event: { categoryCode: string; gridChain: EventGridLink[] },
+    difficulty: string,
+    at: Date,
+  ): Promise<StagePlan | null> {
+    const stage = classificationStage(difficulty);
+    const deadline =
+      (await this.deps.catalogue.policyStageDeadline(difficulty, stage, at)) ??
+      (await this.deps.catalogue.stageDeadlineFor(event.categoryCode, stage, at));
+    if (!deadline) return null;
+    const ladder = await this.deps.catalogue.ladderFor(event.gridChain.map((link) => link.code));
+    return {
+      stage,
+      clockType: deadline.clockType,
+      seconds: deadline.seconds,
+      startedAt: at,
+      warnAt: deadline.warnAt,
+      dueAt: deadline.dueAt,
+      ladder: ladder.levels,
+      ladderClockType: ladder.clockType,
+    };
+  }
+
+  /**
+   * In the transition's transaction: the running clocks of the event stop (met, unless already overdue; or
+   * `superseded` when a classification replaces them) and the planned stage's clock starts with its warning and due
+   * timers.
+   */
+  async enter(
+    tx: Executor,
+    eventId: number,
+    plan: StagePlan | null,
+    at: Date,
+    finishedAs: 'met' | 'superseded' = 'met',
+  ): Promise<void> {
     const running = await tx
       .update(eventDeadlines)
-      .set({ state: sql`case when ${eventDeadlines.overdue} then 'overdue' else 'met' end`, finishedAt: at })
+      .set({
+        state: sql`case when ${eventDeadlines.overdue} then 'overdue' else ${finishedAs} end`,
+        finishedAt: at,
+      })
       .where(and(eq(eventDeadlines.eventId, eventId), sql`${eventDeadlines.finishedAt} is null`))
       .returning({ id: eventDeadlines.id });
     for (const row of running) {
@@ -130,7 +197,13 @@ export class DeadlineKeeper {
       });
     }
     if (plan.dueAt) {
-      const payload: ClimbPayload = { deadlineId: row!.id, eventId, level: 0, ladder: plan.ladder };
+      const payload: ClimbPayload = {
+        deadlineId: row!.id,
+        eventId,
+        level: 0,
+        ladder: plan.ladder,
+        ladderClock: plan.ladderClockType,
+      };
       await this.deps.jobs.schedule(tx, { kind: DUE_JOB, key, runAt: plan.dueAt, payload });
     }
   }
@@ -155,10 +228,13 @@ export class DeadlineKeeper {
   }
 
   /**
-   * The suspension ends: the due and warning instants move by the time suspended (the clock did not run meanwhile)
-   * and the timers are scheduled again. An overdue stage stays overdue and keeps climbing.
+   * The suspension ends: the due and warning instants move by the clock time the suspension took (on the working-hours
+   * clock a suspension over a night or a weekend moves them by the working time it covered, not by its length) and
+   * the timers are scheduled again. An overdue stage stays overdue and keeps climbing, its next step counted on the
+   * ladder's clock.
    */
-  async resume(tx: Executor, eventId: number, at: Date, ladder: LadderLevel[]): Promise<void> {
+  async resume(tx: Executor, eventId: number, at: Date, timing: LadderTiming): Promise<void> {
+    const { ladder, calendar } = timing;
     const rows = await tx
       .select()
       .from(eventDeadlines)
@@ -169,15 +245,18 @@ export class DeadlineKeeper {
         ),
       );
     for (const row of rows) {
-      const shiftMs = Math.max(0, at.getTime() - row.pausedAt!.getTime());
-      const warnAt = row.warnAt ? new Date(row.warnAt.getTime() + shiftMs) : null;
-      const dueAt = row.dueAt ? new Date(row.dueAt.getTime() + shiftMs) : null;
+      const pausedMs = Math.max(0, at.getTime() - row.pausedAt!.getTime());
+      const clockType = row.clockType as ClockType;
+      const shift = (instant: Date | null) =>
+        instant ? shiftAfterPause(row.startedAt, instant, row.pausedAt!, at, clockType, calendar) : null;
+      const warnAt = shift(row.warnAt);
+      const dueAt = shift(row.dueAt);
       await tx
         .update(eventDeadlines)
         .set({
           state: row.overdue ? 'overdue' : 'running',
           pausedAt: null,
-          pausedSeconds: row.pausedSeconds + Math.round(shiftMs / 1000),
+          pausedSeconds: row.pausedSeconds + Math.round(pausedMs / 1000),
           warnAt,
           dueAt,
         })
@@ -190,8 +269,14 @@ export class DeadlineKeeper {
           await this.deps.jobs.schedule(tx, {
             kind: CLIMB_JOB,
             key,
-            runAt: new Date(at.getTime() + (climbAfter ?? 0) * 1000),
-            payload: { deadlineId: row.id, eventId, level: next, ladder },
+            runAt: afterOnClock(at, climbAfter, timing.ladderClockType as ClockType, calendar),
+            payload: {
+              deadlineId: row.id,
+              eventId,
+              level: next,
+              ladder,
+              ladderClock: timing.ladderClockType,
+            },
           });
         }
         continue;
@@ -209,17 +294,19 @@ export class DeadlineKeeper {
           kind: DUE_JOB,
           key,
           runAt: dueAt,
-          payload: { deadlineId: row.id, eventId, level: 0, ladder },
+          payload: { deadlineId: row.id, eventId, level: 0, ladder, ladderClock: timing.ladderClockType },
         });
       }
     }
   }
 
   /**
-   * 延期 an approved extension moves the due and warning instants of the running clocks by the days granted (on the
-   * continuous clock) and moves their timers.
+   * 延期 an approved extension of `days` moves the due and warning instants of the running clocks by that many days
+   * of each stage's own clock (a working day of the working-hours clock is its working time, 7 h by default; on the
+   * working-days clock, working days) and moves their timers.
    */
-  async extend(tx: Executor, eventId: number, seconds: number, ladder: LadderLevel[]): Promise<void> {
+  async extend(tx: Executor, eventId: number, days: number, timing: LadderTiming): Promise<void> {
+    const { ladder, calendar } = timing;
     const rows = await tx
       .select()
       .from(eventDeadlines)
@@ -230,8 +317,12 @@ export class DeadlineKeeper {
         ),
       );
     for (const row of rows) {
-      const warnAt = row.warnAt ? new Date(row.warnAt.getTime() + seconds * 1000) : null;
-      const dueAt = row.dueAt ? new Date(row.dueAt.getTime() + seconds * 1000) : null;
+      const clockType = row.clockType as ClockType;
+      const seconds = daysOnClock(days, clockType, calendar);
+      const move = (instant: Date | null) =>
+        instant ? extendOnClock(row.startedAt, instant, seconds, clockType, calendar) : null;
+      const warnAt = move(row.warnAt);
+      const dueAt = move(row.dueAt);
       await tx.update(eventDeadlines).set({ warnAt, dueAt }).where(eq(eventDeadlines.id, row.id));
       if (row.pausedAt !== null) continue; // a paused clock's timers are scheduled on resume
       const key = String(row.id);
@@ -248,10 +339,20 @@ export class DeadlineKeeper {
           kind: DUE_JOB,
           key,
           runAt: dueAt,
-          payload: { deadlineId: row.id, eventId, level: 0, ladder },
+          payload: { deadlineId: row.id, eventId, level: 0, ladder, ladderClock: timing.ladderClockType },
         });
       }
     }
+  }
+
+  /** The event's ladder and the working calendar (for resume and extension), read before the transaction. */
+  async timingOf(gridChain: EventGridLink[]): Promise<LadderTiming> {
+    const ladder = await this.deps.catalogue.ladderFor(gridChain.map((link) => link.code));
+    return {
+      ladder: ladder.levels,
+      ladderClockType: ladder.clockType,
+      calendar: await this.deps.catalogue.calendar(),
+    };
   }
 
   /** The event's ladder (for resume), read before the transaction. */
@@ -398,10 +499,16 @@ export class DeadlineKeeper {
       at,
     });
     if (level.climbAfterSeconds !== null && payload.level + 1 < payload.ladder.length) {
+      // the next step counts on the ladder's clock: a working-hours ladder does not climb over the weekend
+      const clockType = (payload.ladderClock ?? 'continuous') as ClockType;
+      const runAt =
+        clockType === 'continuous'
+          ? new Date(at.getTime() + level.climbAfterSeconds * 1000)
+          : afterOnClock(at, level.climbAfterSeconds, clockType, await this.deps.catalogue.calendar(tx));
       await this.deps.jobs.schedule(tx, {
         kind: CLIMB_JOB,
         key: String(row.id),
-        runAt: new Date(at.getTime() + level.climbAfterSeconds * 1000),
+        runAt,
         payload: { ...payload, level: payload.level + 1 },
       });
     }

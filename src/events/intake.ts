@@ -45,6 +45,8 @@ export interface PreparedReport {
     warnAt: Date | null;
     dueAt: Date | null;
     ladder: unknown[];
+    /** The ladder's clock (escalation steps count on it). */
+    ladderClockType?: string;
   } | null;
 }
 
@@ -237,6 +239,7 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
     warn_at: report.clock?.warnAt?.toISOString() ?? null,
     due_at: report.clock?.dueAt?.toISOString() ?? null,
     ladder: report.clock?.ladder ?? null,
+    ladder_clock: report.clock?.ladderClockType ?? null,
   }));
   const finalStates = sql.join(
     FINAL_STATES.map((state) => sql`${state}`),
@@ -252,7 +255,7 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
         urgency text, difficulty text, hotline_ticket text, suggestion jsonb, batch_duplicate_ord int,
         client text, idem_key text, request_hash text, actor_name text, actor_role text, at timestamptz,
         clock_stage text, clock_type text, clock_seconds int, warn_at timestamptz, due_at timestamptz,
-        ladder jsonb)
+        ladder jsonb, ladder_clock text)
     ),
     k as (
       select r.ord, k.response, k.request_hash
@@ -309,7 +312,8 @@ export async function writeReports(executor: Executor, reports: PreparedReport[]
       where dl.warn_at is not null and dl.due_at is not null and dl.warn_at < dl.due_at
       union all
       select 'event.deadline.due', dl.id::text, dl.due_at,
-        jsonb_build_object('deadlineId', dl.id, 'eventId', dl.event_id, 'level', 0, 'ladder', n.ladder), 5, n.at
+        jsonb_build_object('deadlineId', dl.id, 'eventId', dl.event_id, 'level', 0, 'ladder', n.ladder,
+          'ladderClock', n.ladder_clock), 5, n.at
       from dl join n on n.id = dl.event_id
       where dl.due_at is not null
     ),

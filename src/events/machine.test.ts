@@ -171,4 +171,39 @@ describe('the event state machine', () => {
     expect(decide('rate', closed, actor(['resident']))).toEqual({ ok: true, to: 'rated' });
     expect(decide('rate', closed, actor(['resident'], { userId: 8 }))).toMatchObject({ status: 403 });
   });
+
+  it('lets the command centre and the grid leader classify the difficulty of active work, nowhere else', () => {
+    const table: { state: EventState; roles: Role[]; overrides?: Partial<MachineActor>; expected: string }[] =
+      [
+        { state: 'accepted', roles: ['command_centre'], expected: 'ok' },
+        { state: 'dispatched', roles: ['command_centre'], expected: 'ok' },
+        { state: 'in_progress', roles: ['grid_leader'], expected: 'ok' },
+        { state: 'dispatched', roles: ['grid_worker'], expected: '403' },
+        { state: 'dispatched', roles: ['department'], expected: '403' },
+        { state: 'dispatched', roles: ['area_leader'], expected: '403' },
+        { state: 'dispatched', roles: ['district'], expected: '403' },
+        {
+          state: 'dispatched',
+          roles: ['command_centre'],
+          overrides: { covers: () => false },
+          expected: '403',
+        },
+        { state: 'reported', roles: ['command_centre'], expected: '409' },
+        { state: 'handled', roles: ['grid_leader'], expected: '409' },
+        { state: 'suspended', roles: ['command_centre'], expected: '409' },
+        { state: 'closed', roles: ['command_centre'], expected: '409' },
+      ];
+    for (const row of table) {
+      const decision = decide('classify', event({ state: row.state }), actor(row.roles, row.overrides));
+      const got = decision.ok ? 'ok' : String(decision.status);
+      expect(got, `${row.roles.join('+')} classify from ${row.state}`).toBe(row.expected);
+      if (decision.ok) expect(decision.to).toBe(row.state);
+    }
+    // a grid leader of the handling grid classifies an event filed elsewhere
+    const handledHere = event({ state: 'in_progress', gridPath: OTHER, handlingGridPath: GRID });
+    expect(decide('classify', handledHere, actor(['grid_leader']))).toEqual({ ok: true, to: 'in_progress' });
+    expect(decide('classify', handledHere, actor(['command_centre']))).toMatchObject({ status: 403 });
+    const asked = event({ state: 'dispatched', pendingRequest: { kind: 'extension', byUserId: 8 } });
+    expect(decide('classify', asked, actor(['command_centre']))).toMatchObject({ code: 'request_pending' });
+  });
 });

@@ -8,7 +8,8 @@
  * Side paths: decline 不予立案; field check 核实 before acceptance; return 回退 (wrong department) after which the
  * dispatcher may only re-dispatch or pass it back up; rework 返工; self-handling 自处置 by the reporting grid
  * worker; suspension 挂账 / extension 延期 / cancellation 作废 / forced close 强制结案, each a request that a leader
- * approves.
+ * approves; classification 定难度 (general / difficult / complex) by the command centre or the grid leader while the
+ * work is active, which restarts the stage clock on the difficulty's policy.
  */
 import type { Role } from '../accounts/roles.js';
 
@@ -55,6 +56,7 @@ export const EVENT_ACTIONS = [
   'approve',
   'reject_request',
   'resume',
+  'classify',
 ] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
 
@@ -400,6 +402,26 @@ export const TRANSITIONS: Record<EventAction, Transition> = {
     rule: inScope,
     guard: noPending,
     summary: '恢复 Resume a suspended event where it stood',
+  },
+  classify: {
+    from: ACTIVE_WORK,
+    to: (event) => event.state,
+    roles: ['command_centre', 'grid_leader'],
+    rule: (event, actor) => {
+      if (actor.roles.includes('command_centre') && actor.covers(event.gridPath)) return null;
+      // a grid leader classifies the events of his grids, or those his grid handles
+      if (
+        actor.roles.includes('grid_leader') &&
+        (actor.covers(event.gridPath) ||
+          (event.handlingGridPath !== null && actor.covers(event.handlingGridPath)))
+      ) {
+        return null;
+      }
+      return outOfScope;
+    },
+    guard: noPending,
+    summary:
+      '定难度 Classify the difficulty (general 24 h response / difficult 48 h consultation 会商 / complex 7-day plan), with a reason',
   },
 };
 

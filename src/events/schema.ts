@@ -147,7 +147,7 @@ export const StageClock = Type.Object({
   startedAt: Type.String(),
   warnAt: NullableTime,
   dueAt: NullableTime,
-  state: Type.String({ description: 'running | met | overdue | paused' }),
+  state: Type.String({ description: 'running | met | overdue | paused | superseded' }),
   overdue: Type.Boolean(),
   overdueAt: NullableTime,
   escalationLevel: Type.Integer({ description: 'highest ladder level reached, -1 before any' }),
@@ -198,7 +198,15 @@ export const EventDetail = Type.Intersect([
   }),
 ]);
 
-export const EventList = Type.Object({ items: Type.Array(EventSummary), total: Type.Integer() });
+/** A list item; with `actionable=true` it also names the actions you may take and the stage clocks. */
+export const EventListItem = Type.Intersect([
+  EventSummary,
+  Type.Object({
+    actions: Type.Optional(Type.Array(Type.String())),
+    deadlines: Type.Optional(Type.Array(StageClock)),
+  }),
+]);
+export const EventList = Type.Object({ items: Type.Array(EventListItem), total: Type.Integer() });
 
 export const EventListQuery = Type.Object(
   {
@@ -211,6 +219,13 @@ export const EventListQuery = Type.Object(
     ),
     source: Type.Optional(Type.Union(EVENT_SOURCES.map((source) => Type.Literal(source)))),
     mine: Type.Optional(Type.Boolean({ description: 'only events I reported' })),
+    actionable: Type.Optional(
+      Type.Boolean({
+        description:
+          'only events on which I may take an action now (the `actions` of the detail; the newest 1000 looked at), ' +
+          'each item then carrying its `actions`',
+      }),
+    ),
     assigned: Type.Optional(
       Type.Union([Type.Literal('me'), Type.Literal('department')], {
         description: 'me: claimed by or field check assigned to me; department: dispatched to my department',
@@ -329,6 +344,16 @@ export const ACTION_BODIES = {
   approve: Type.Object({ version: Version, note: Note }, { additionalProperties: false }),
   reject_request: Type.Object({ version: Version, reason: Reason }, { additionalProperties: false }),
   resume: Type.Object({ version: Version, note: Note }, { additionalProperties: false }),
+  classify: Type.Object(
+    {
+      version: Version,
+      difficulty: Type.Union([Type.Literal('general'), Type.Literal('difficult'), Type.Literal('complex')], {
+        description: '难度 general 一般 | difficult 疑难 | complex 复杂重大',
+      }),
+      reason: Reason,
+    },
+    { additionalProperties: false },
+  ),
 } satisfies Record<(typeof EVENT_ACTIONS)[number], unknown>;
 
 /** The union of every action body, as the service reads it. */

@@ -17,7 +17,7 @@ import { maskPhone } from '../people/masking.js';
 import type { DataProtector } from '../people/protection.js';
 import type { ChangeStream } from '../notifications/stream.js';
 import type { WebhookService } from '../notifications/webhooks.js';
-import type { DeadlineKeeper, StagePlan } from './deadlines.js';
+import type { DeadlineKeeper, LadderTiming, StagePlan } from './deadlines.js';
 import { FileStore, sniffType } from './files.js';
 import { IntakeBatcher, linkAttachments, type IntakeOptions, type PreparedReport } from './intake.js';
 import {
@@ -92,6 +92,8 @@ const GRID_SCOPED: readonly Role[] = [
 /** Who sees a reporter's full phone (to call back); every such read is audited. */
 const PHONE_READERS: readonly Role[] = ['admin', 'command_centre'];
 const CATEGORY_TTL_MS = 10_000;
+/** How many of the newest matching events `actionable=true` looks at. */
+const ACTIONABLE_WINDOW = 1000;
 
 /** E + the report's calendar date in China (UTC+8) + '-'. */
 export function numberPrefix(at: Date): string {
@@ -450,6 +452,7 @@ export class EventService {
     if (query.createdFrom) conditions.push(sql`e.created_at >= ${query.createdFrom}::timestamptz`);
     if (query.createdTo) conditions.push(sql`e.created_at < ${query.createdTo}::timestamptz`);
     const where = sql.join(conditions, sql` and `);
+    if (query.actionable) return this.actionableList(where, query, user, departmentId);
     const [count] = rowsOf<{ n: number }>(
       await this.db.execute(sql`select count(*)::int as n from events e where ${where}`),
     );
@@ -476,6 +479,54 @@ export class EventService {
     return {
       items: rows.map((row) => this.summary(byId.get(row.id)!, handling)),
       total: count?.n ?? 0,
+    };
+  }
+
+  /**
+   * The events of the list on which this user may act now (a grid worker's 任务 tasks): the state machine decides
+   * per row, as for the detail's `actions`, so the list and the detail never disagree. The newest
+   * ACTIONABLE_WINDOW matching events are looked at, then paged in memory.
+   */
+  private async actionableList(
+    where: SQL,
+    query: EventListQueryValue,
+    user: AuthUser,
+    departmentId: number | null,
+  ) {
+    const rows = rowsOf<{ id: number }>(
+      await this.db.execute(sql`
+        select e.id from events e where ${where}
+        order by e.updated_at desc, e.id desc limit ${ACTIONABLE_WINDOW}`),
+    );
+    const found =
+      rows.length === 0
+        ? []
+        : await this.db
+            .select()
+            .from(events)
+            .where(
+              inArray(
+                events.id,
+                rows.map((row) => row.id),
+              ),
+            );
+    const byId = new Map(found.map((row) => [row.id, row]));
+    const actor = this.machineActor(user, departmentId);
+    const actionable = rows
+      .map((row) => byId.get(row.id)!)
+      .map((row) => ({ row, actions: availableActions(this.machineEvent(row), actor) }))
+      .filter((entry) => entry.actions.length > 0);
+    const page = actionable.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+    const handling = await this.gridCodes(page.map((entry) => entry.row.handlingGridId));
+    return {
+      items: await Promise.all(
+        page.map(async (entry) => ({
+          ...this.summary(entry.row, handling),
+          actions: entry.actions,
+          deadlines: this.deps.deadlines ? await this.deps.deadlines.list(this.db, entry.row.id) : [],
+        })),
+      ),
+      total: actionable.length,
     };
   }
 
@@ -671,14 +722,15 @@ export class EventService {
     const moved = decision.to !== row.state;
     const difficulty = (change.set.difficulty as string | undefined) ?? row.difficulty;
     let plan: StagePlan | null = null;
-    let ladder: Awaited<ReturnType<DeadlineKeeper['ladderOf']>> = [];
+    let timing: LadderTiming | null = null;
     if (keeper && moved && decision.to !== 'suspended' && row.state !== 'suspended') {
       plan = await keeper.plan({ ...row, difficulty }, decision.to, at);
     }
+    if (keeper && action === 'classify') plan = await keeper.planClassification(row, difficulty, at);
     const extensionDays =
       action === 'approve' && change.data.kind === 'extension' ? change.data.days : undefined;
     if (keeper && ((row.state === 'suspended' && moved) || typeof extensionDays === 'number')) {
-      ladder = await keeper.ladderOf(row.gridChain);
+      timing = await keeper.timingOf(row.gridChain);
     }
     await this.deps.database.db.transaction(async (tx) => {
       const updated = await tx
@@ -705,13 +757,15 @@ export class EventService {
           hashes.map((hash) => ({ event_id: row.id, hash, user_id: user.id, at: at.toISOString() })),
         );
       }
+      // 定难度 the difficulty's clock replaces the running one; the old clock's timers are withdrawn
+      if (keeper && action === 'classify') await keeper.enter(tx, row.id, plan, at, 'superseded');
       if (keeper && moved) {
         if (decision.to === 'suspended') await keeper.pause(tx, row.id, at);
-        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, ladder);
+        else if (row.state === 'suspended') await keeper.resume(tx, row.id, at, timing!);
         else await keeper.enter(tx, row.id, plan, at);
       }
       if (keeper && typeof extensionDays === 'number') {
-        await keeper.extend(tx, row.id, extensionDays * 86_400, ladder);
+        await keeper.extend(tx, row.id, extensionDays, timing!);
       }
       await this.publishChange(tx, row, decision.to, action, at);
     });
@@ -916,6 +970,20 @@ export class EventService {
       }
       case 'resume':
         return { set: { suspendedFrom: null }, data: {} };
+      case 'classify': {
+        if (body.difficulty === row.difficulty) {
+          throw errors.unprocessable(
+            'difficulty_unchanged',
+            '事件已是该难度',
+            'The event already has this difficulty',
+            [{ field: '/body/difficulty', zh: '难度未改变', en: 'the difficulty is unchanged' }],
+          );
+        }
+        return {
+          set: { difficulty: body.difficulty! },
+          data: { difficulty: body.difficulty, previous: row.difficulty },
+        };
+      }
     }
   }
 

@@ -210,7 +210,7 @@ export const eventDeadlines = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     warnAt: timestamp('warn_at', { withTimezone: true }),
     dueAt: timestamp('due_at', { withTimezone: true }),
-    /** running | met | overdue | paused */
+    /** running | met | overdue | paused | superseded (replaced by a new clock when the difficulty was classified) */
     state: text('state').notNull().default('running'),
     overdue: boolean('overdue').notNull().default(false),
     overdueAt: timestamp('overdue_at', { withTimezone: true }),
@@ -223,6 +223,9 @@ export const eventDeadlines = pgTable(
   },
   (t) => [
     index('event_deadlines_event_idx').on(t.eventId),
-    check('event_deadlines_state_check', sql`${t.state} in ('running', 'met', 'overdue', 'paused')`),
+    check(
+      'event_deadlines_state_check',
+      sql`${t.state} in ('running', 'met', 'overdue', 'paused', 'superseded')`,
+    ),
   ],
 );

@@ -11,15 +11,13 @@ describe('12345 hotline webhook', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    process.env.GEZHI_HOTLINE_SECRET = SECRET;
-    t = await buildTestApp();
+    t = await buildTestApp({ config: { hotlineSecret: SECRET } });
     await importSmallMap(t.services);
     await createRoleUsers(t.services);
     await buildCategory(t.services, { code: '0701' });
     await buildCategory(t.services, { code: '0101' });
   });
   afterAll(async () => {
-    delete process.env.GEZHI_HOTLINE_SECRET;
     await t.close();
   });
 

@@ -10,6 +10,7 @@ import { AppError } from '../core/errors.js';
 import { sql } from 'drizzle-orm';
 import type { CreateEventBody } from '../events/schema.js';
 import type { EventService } from '../events/service.js';
+import { hotlineTickets } from './tables.js';
 
 /** 12345 keyword table: the first keyword found in the complaint decides the category; else the default. */
 export interface HotlinePolicy {
@@ -85,7 +86,7 @@ export class HotlineService {
   }
 
   /** The account hotline reports are filed under; it cannot sign in (no password, disabled). */
-  private async serviceUser(): Promise<AuthUser> {
+  async serviceUser(): Promise<AuthUser> {
     await this.deps.database.db
       .insert(users)
       .values({
@@ -124,6 +125,18 @@ export class HotlineService {
         } as unknown as CreateEventBody,
         user,
       );
+      await this.deps.database.db
+        .insert(hotlineTickets)
+        .values({
+          ticket: body.ticket,
+          eventId: created.id,
+          channel: 'webhook',
+          receivedAt: this.deps.clock.now(),
+        })
+        .onConflictDoUpdate({
+          target: hotlineTickets.ticket,
+          set: { eventId: created.id, pending: null, phoneCipher: null },
+        });
       return { ticket: body.ticket, eventId: created.id, created: true };
     } catch (error) {
       // another delivery of the same ticket won the race: answer its event

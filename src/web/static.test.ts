@@ -115,3 +115,69 @@ describe('without a build of the web console', () => {
     for (const app of apps) await app.close();
   });
 });
+
+describe('the grid worker’s phone app is served beside the console', () => {
+  const APP_INDEX = '<!doctype html><html><body><div id="root"></div><!-- app --></body></html>';
+  let app: App;
+  let dist: string;
+
+  beforeAll(async () => {
+    dist = fakeBuild();
+    fs.mkdirSync(path.join(dist, 'app', 'icons'), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'app', 'index.html'), APP_INDEX);
+    fs.writeFileSync(path.join(dist, 'app', 'sw.js'), 'self.addEventListener("fetch", () => {})');
+    fs.writeFileSync(
+      path.join(dist, 'app', 'manifest.webmanifest'),
+      '{"name":"格治·网格员","scope":"/app/"}',
+    );
+    fs.writeFileSync(path.join(dist, 'app', 'icons', 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    app = await createHttpServer({ logLevel: 'silent' });
+    await webRoutes(app, { distDir: dist });
+    await app.ready();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    fs.rmSync(dist, { recursive: true, force: true });
+  });
+
+  it.each(['/app', '/app/', '/app/report', '/app/tasks/12', '/app/index.html'])(
+    'answers %s with the app’s own page',
+    async (url) => {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/text\/html/);
+      expect(response.body).toBe(APP_INDEX);
+      expect(response.headers['cache-control']).toBe('no-cache');
+    },
+  );
+
+  it('keeps the console on its own page', async () => {
+    expect((await app.inject({ method: 'GET', url: '/console/events' })).body).toBe(INDEX);
+  });
+
+  it('serves the service worker from /app/ as JavaScript, checked on every load, scoped to /app/', async () => {
+    const response = await app.inject({ method: 'GET', url: '/app/sw.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers['service-worker-allowed']).toBe('/app/');
+    expect(response.body).toContain('addEventListener');
+  });
+
+  it('serves the web manifest and the icons with their types', async () => {
+    const manifest = await app.inject({ method: 'GET', url: '/app/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/application\/manifest\+json/);
+    expect(manifest.json()).toMatchObject({ scope: '/app/' });
+    const icon = await app.inject({ method: 'GET', url: '/app/icons/icon-192.png' });
+    expect(icon.headers['content-type']).toBe('image/png');
+  });
+
+  it('answers a missing file or a folder under /app/ with the page, never a listing or another file', async () => {
+    for (const url of ['/app/missing.js', '/app/icons', '/app/icons/', '/app/assets/index-abc123.js']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.body, url).toBe(APP_INDEX);
+    }
+  });
+});

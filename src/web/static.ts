@@ -61,9 +61,44 @@ export async function webRoutes(app: App, options: { distDir?: string } = {}): P
     },
   });
 
-  for (const url of CLIENT_ROUTES) {
+  for (const url of CONSOLE_ROUTES) {
     app.get(url, { schema: { hide: true } }, (_request, reply) => {
       return reply.header('Cache-Control', REVALIDATE).sendFile('index.html', root, { cacheControl: false });
     });
+  }
+
+  // 格治·网格员, the grid worker's phone app: its own page (web/app/index.html → dist/app/index.html), and beside it
+  // the files that must live under /app/ — the service worker (its scope is the folder it is served from), the web
+  // manifest and the icons. Any other /app/… address is a page of the app.
+  const appRoot = path.join(root, 'app');
+  const appPage = fs.existsSync(path.join(appRoot, 'index.html')) ? 'app/index.html' : 'index.html';
+  for (const url of APP_ROUTES) {
+    app.get(url, { schema: { hide: true } }, (request, reply) => {
+      const file = appFile(appRoot, (request.params as { '*'?: string })['*'] ?? '');
+      if (file) {
+        if (file === 'sw.js') reply.header('Service-Worker-Allowed', APP_SCOPE);
+        return reply.header('Cache-Control', REVALIDATE).sendFile(file, appRoot, { cacheControl: false });
+      }
+      return reply.header('Cache-Control', REVALIDATE).sendFile(appPage, root, { cacheControl: false });
+    });
+  }
+}
+
+/** The phone app's scope: its service worker controls these pages only, never /console or /api. */
+export const APP_SCOPE = '/app/';
+const CONSOLE_ROUTES = CLIENT_ROUTES.filter((url) => !url.startsWith('/app'));
+const APP_ROUTES = CLIENT_ROUTES.filter((url) => url.startsWith('/app'));
+
+/** A real file of dist/app named by the address (sw.js, manifest.webmanifest, icons/…), or null for a page. */
+function appFile(appRoot: string, relative: string): string | null {
+  if (!relative || relative.includes('..') || relative.includes('\\') || relative.includes('\0')) return null;
+  const clean = relative.split('?')[0]!;
+  if (clean === 'index.html' || !/\.(js|webmanifest|png|svg|json)$/.test(clean)) return null;
+  const full = path.join(appRoot, clean);
+  if (!full.startsWith(appRoot + path.sep)) return null;
+  try {
+    return fs.statSync(full).isFile() ? clean : null;
+  } catch {
+    return null;
   }
 }

@@ -16,7 +16,8 @@ import { grids } from '../grids/tables.js';
 import type { JobRunner } from '../jobs/runner.js';
 import type { NotificationService } from '../notifications/service.js';
 import { organisations } from '../people/tables.js';
-import type { WhistlePolicy } from './policy.js';
+import { whistlePolicyFor, type WhistlePolicies, type WhistlePolicy } from './policy.js';
+import { publishedSpan, ratingBlocks } from './aggregate.js';
 import type { BlowWhistleBody, RateBody, RespondBody } from './schema.js';
 import {
   whistleNotes,
@@ -33,7 +34,8 @@ export interface WhistleServiceDeps {
   duties: DutyService;
   jobs: JobRunner;
   notifications: NotificationService;
-  policy: WhistlePolicy;
+  /** The defaults and the per-street overrides (Policy.whistles). */
+  policy: WhistlePolicies;
 }
 
 type WhistleRow = typeof whistles.$inferSelect;
@@ -113,7 +115,13 @@ export class WhistleService {
     // the events service decides who may see the event: outside the whistler's reach it is 404
     await this.deps.events.get(eventId, user);
     const [event] = await this.db
-      .select({ id: events.id, gridId: events.gridId, gridPath: events.gridPath, state: events.state })
+      .select({
+        id: events.id,
+        gridId: events.gridId,
+        gridPath: events.gridPath,
+        gridChain: events.gridChain,
+        state: events.state,
+      })
       .from(events)
       .where(eq(events.id, eventId));
     if (!event) throw errors.notFound({ zh: '事件', en: 'Event' }, String(eventId));
@@ -177,9 +185,13 @@ export class WhistleService {
     }
     const at = this.deps.clock.now();
     const urgent = body.urgent ?? false;
+    // the street's own response deadlines (per-street policy), else the defaults
+    const policy = whistlePolicyFor(
+      this.deps.policy,
+      event.gridChain.map((link) => link.code),
+    );
     const seconds =
-      body.responseSeconds ??
-      (urgent ? this.deps.policy.urgentResponseSeconds : this.deps.policy.normalResponseSeconds);
+      body.responseSeconds ?? (urgent ? policy.urgentResponseSeconds : policy.normalResponseSeconds);
     const respondBy = new Date(at.getTime() + seconds * 1000);
     const id = await this.deps.database.db.transaction(async (tx) => {
       const [whistle] = await tx
@@ -707,14 +719,55 @@ export class WhistleService {
     return { id: department.id, name: department.name };
   }
 
-  /** A department's ratings, only as an aggregate of at least k (k-anonymity). */
+  /** The whistle settings of each department's street (its grid chain); departments without a grid get the defaults. */
+  private async departmentPolicies(ids: number[]): Promise<Map<number, WhistlePolicy>> {
+    const chains = new Map<number, string[]>();
+    if (ids.length > 0) {
+      const rows = rowsOf<{ id: number; codes: string[] }>(
+        await this.db.execute(sql`
+          select o.id, array_agg(a.code order by length(a.path)) as codes
+          from organisations o join grids g on g.id = o.grid_id join grids a on g.path like a.path || '%'
+          where o.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::int)
+          group by o.id`),
+      );
+      for (const row of rows) chains.set(Number(row.id), row.codes);
+    }
+    return new Map(ids.map((id) => [id, whistlePolicyFor(this.deps.policy, chains.get(id) ?? [])]));
+  }
+
+  /** Rating days of departments: how many ratings each day brought, and their sum. */
+  private async ratingDays(ids: number[]) {
+    const rows = rowsOf<{ department_id: number; day: string; n: number; total: number | string }>(
+      await this.db.execute(sql`select department_id, rated_on::text as day, count(*)::int as n,
+          sum(score)::int as total
+        from whistle_ratings
+        where department_id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::int)
+        group by department_id, rated_on`),
+    );
+    const byDepartment = new Map<number, { day: string; count: number; total: number }[]>();
+    for (const row of rows) {
+      const list = byDepartment.get(Number(row.department_id)) ?? [];
+      list.push({ day: row.day, count: Number(row.n), total: Number(row.total) });
+      byDepartment.set(Number(row.department_id), list);
+    }
+    return byDepartment;
+  }
+
+  /**
+   * A department's ratings, only as an aggregate of at least k (k-anonymity) and only over whole blocks of rating
+   * days holding at least k each (./aggregate.ts), so that no two answers differ by fewer than k ratings.
+   */
   async departmentRatings(id: number, period: { from?: string; to?: string }, user: AuthUser) {
     const department = await this.departmentFor(id, user);
-    const k = this.deps.policy.minimumRatingsShown;
-    const rows = rowsOf<{ score: number; comment: string | null }>(
-      await this.db.execute(sql`select score, comment from whistle_ratings
-        where department_id = ${id} and ${this.periodCondition(period)}`),
-    );
+    const k = (await this.departmentPolicies([id])).get(id)!.minimumRatingsShown;
+    const days = (await this.ratingDays([id])).get(id) ?? [];
+    const span = publishedSpan(ratingBlocks(days, k), period);
+    const rows = span
+      ? rowsOf<{ score: number; comment: string | null }>(
+          await this.db.execute(sql`select score, comment from whistle_ratings
+            where department_id = ${id} and rated_on between ${span.from}::date and ${span.to}::date`),
+        )
+      : [];
     const base = {
       departmentId: department.id,
       name: department.name,
@@ -747,9 +800,8 @@ export class WhistleService {
     };
   }
 
-  /** Every department in reach for a period; fewer than k ratings show no numbers. */
+  /** Every department in reach for a period; published only over whole blocks of at least k ratings. */
   async ratingRollup(period: { from?: string; to?: string }, user: AuthUser) {
-    const k = this.deps.policy.minimumRatingsShown;
     let departments = (
       await this.deps.duties.listDepartments(
         user.roles.includes('department') ? Scope.everything() : user.scope,
@@ -759,25 +811,29 @@ export class WhistleService {
       const own = await this.departmentOf(user);
       departments = departments.filter((d) => d.id === own);
     }
-    const stats = rowsOf<{ department_id: number; n: number; average: number | string }>(
-      await this.db.execute(sql`select department_id, count(*)::int as n, avg(score)::float8 as average
-        from whistle_ratings where department_id is not null and ${this.periodCondition(period)}
-        group by department_id`),
-    );
-    const byId = new Map(stats.map((row) => [row.department_id, row]));
+    const ids = departments.map((d) => d.id);
+    const policies = await this.departmentPolicies(ids);
+    const days = await this.ratingDays(ids);
     return {
       from: period.from ?? null,
       to: period.to ?? null,
-      minimum: k,
+      minimum: this.deps.policy.defaults.minimumRatingsShown,
       items: departments.map((d) => {
-        const stat = byId.get(d.id);
-        const enough = stat !== undefined && stat.n >= k;
+        const k = policies.get(d.id)!.minimumRatingsShown;
+        const own = days.get(d.id) ?? [];
+        const span = publishedSpan(ratingBlocks(own, k), period);
+        if (!span || span.count < k) {
+          return { departmentId: d.id, name: d.name, enough: false, count: null, average: null };
+        }
+        const total = own
+          .filter((day) => day.day >= span.from && day.day <= span.to)
+          .reduce((sum, day) => sum + day.total, 0);
         return {
           departmentId: d.id,
           name: d.name,
-          enough,
-          count: enough ? stat.n : null,
-          average: enough ? Math.round(Number(stat.average) * 100) / 100 : null,
+          enough: true,
+          count: span.count,
+          average: Math.round((total / span.count) * 100) / 100,
         };
       }),
     };

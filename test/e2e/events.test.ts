@@ -376,6 +376,11 @@ describe('the events board logic', () => {
       comment: '好',
     });
     expect(actionBody('handle', { text: '已清理' }, 6)).toEqual({ version: 6, note: '已清理' });
+    expect(actionBody('classify', { text: '涉及多部门', difficulty: 'difficult' }, 4)).toEqual({
+      version: 4,
+      reason: '涉及多部门',
+      difficulty: 'difficult',
+    });
     expect(actionBody('request_extension', { text: '材料未到', days: 3 }, 5)).toEqual({
       version: 5,
       reason: '材料未到',

@@ -32,6 +32,23 @@ const UsersPage = lazy(() =>
 const AuditPage = lazy(() =>
   import('./settings/AuditPage').then((module) => ({ default: module.AuditPage })),
 );
+// the catalogue settings (分类, 时限, 日历, 升级阶梯) share one chunk of forms
+const CategoriesPage = lazy(() =>
+  import('./catalogue/CategoriesPage').then((module) => ({ default: module.CategoriesPage })),
+);
+const PoliciesPage = lazy(() =>
+  import('./catalogue/PoliciesPage').then((module) => ({ default: module.PoliciesPage })),
+);
+const CalendarPage = lazy(() =>
+  import('./catalogue/CalendarPage').then((module) => ({ default: module.CalendarPage })),
+);
+const LaddersPage = lazy(() =>
+  import('./catalogue/LaddersPage').then((module) => ({ default: module.LaddersPage })),
+);
+// 吹哨 brings its drawer and the ratings chart
+const WhistlesPage = lazy(() =>
+  import('./whistles/WhistlesPage').then((module) => ({ default: module.WhistlesPage })),
+);
 
 // 群众提事 the resident page (/r): its own small chunk; the map inside it loads only when shown
 const ResidentPage = lazy(() =>
@@ -116,6 +133,29 @@ const router = createBrowserRouter([
           </SettingsGate>
         ),
       },
+      {
+        path: 'whistles',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <WhistlesPage />
+          </Suspense>
+        ),
+      },
+      ...(
+        [
+          ['categories', <CategoriesPage key="categories" />],
+          ['policies', <PoliciesPage key="policies" />],
+          ['calendar', <CalendarPage key="calendar" />],
+          ['ladders', <LaddersPage key="ladders" />],
+        ] as const
+      ).map(([page, element]) => ({
+        path: `settings/${page}`,
+        element: (
+          <SettingsGate page={page}>
+            <Suspense fallback={<PageLoading />}>{element}</Suspense>
+          </SettingsGate>
+        ),
+      })),
       { path: '*', element: <NotFound /> },
     ],
   },

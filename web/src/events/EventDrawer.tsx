@@ -21,15 +21,17 @@ import {
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { usePermissions } from '../accounts/server';
 import { errorText } from '../api/client';
 import { localized } from '../i18n';
 import { formatTime } from '../settings/time';
+import { BlowWhistleModal } from '../whistles/BlowWhistleModal';
+import { DeadlineTag } from './DeadlineTag';
 import { attachmentUrl, eventApi, type Department, type EventDetail } from './api';
 import {
   actionBody,
   actionForm,
-  deadlineColour,
-  DEADLINE_HEX,
+  FINAL_STATES,
   stateColour,
   type ActionFormValues,
   type EventDeadline,
@@ -98,6 +100,10 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<ActionFormValues>();
+  // 吹哨 is its own API (POST /api/events/:id/whistles), not an action of the event's machine: the button follows
+  // the user's whistle.blow permission, and the server still checks the event's grid
+  const permissions = usePermissions();
+  const [whistling, setWhistling] = useState(false);
 
   const load = useCallback((eventId: number, signal?: AbortSignal) => {
     setLoading(true);
@@ -165,7 +171,11 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
         ? (detail?.category?.closingStandards ?? [])
         : [];
   const deadlines = (detail as { deadlines?: EventDeadline[] } | null)?.deadlines;
-  const colour = deadlineColour(deadlines, new Date());
+  const now = new Date();
+  const mayWhistle =
+    detail !== null &&
+    (permissions?.has('whistle.blow') ?? false) &&
+    !(FINAL_STATES as readonly string[]).includes(detail.state);
 
   return (
     <Drawer
@@ -195,7 +205,7 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
             {detail.title}
           </Typography.Title>
           <div className="event-actions" data-testid="event-actions">
-            {detail.actions.length === 0 ? (
+            {detail.actions.length === 0 && !mayWhistle ? (
               <Typography.Text type="secondary">{t('events.noActions')}</Typography.Text>
             ) : (
               detail.actions.map((name) => (
@@ -211,6 +221,11 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
                 </Button>
               ))
             )}
+            {mayWhistle ? (
+              <Button size="small" danger data-testid="action-whistle" onClick={() => setWhistling(true)}>
+                {t('whistles.blow')}
+              </Button>
+            ) : null}
           </div>
           <Descriptions
             size="small"
@@ -241,9 +256,7 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
               {departmentName(detail.assignedDepartmentId)}
             </Descriptions.Item>
             <Descriptions.Item label={t('events.deadline')}>
-              <Tag color={colour === 'grey' ? undefined : DEADLINE_HEX[colour]} data-testid="event-deadline">
-                {t(`events.deadlineColour.${colour}`)}
-              </Tag>
+              <DeadlineTag deadlines={deadlines} now={now} />
             </Descriptions.Item>
             <Descriptions.Item label={t('events.createdAt')}>
               {formatTime(detail.createdAt, language)}
@@ -381,6 +394,21 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
               </Form.Item>
             </>
           ) : null}
+          {spec?.difficulty ? (
+            <Form.Item
+              name="difficulty"
+              label={t('events.difficulty')}
+              rules={[{ required: true, message: t('events.required') }]}
+            >
+              <Select
+                data-testid="action-difficulty"
+                options={(['general', 'difficult', 'complex'] as const).map((value) => ({
+                  value,
+                  label: t(`events.difficultyName.${value}`),
+                }))}
+              />
+            </Form.Item>
+          ) : null}
           {spec?.days ? (
             <Form.Item
               name="days"
@@ -422,6 +450,12 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
         </Form>
         {actionError ? <Alert type="error" showIcon title={actionError} data-testid="action-error" /> : null}
       </Modal>
+      <BlowWhistleModal
+        eventId={whistling && detail ? detail.id : null}
+        departments={departments}
+        onClose={() => setWhistling(false)}
+        onBlown={() => setWhistling(false)}
+      />
     </Drawer>
   );
 }

@@ -78,6 +78,8 @@ export interface Department {
   name: string;
   nameEn: string | null;
   gridCode: string;
+  /** The department's users (GET /api/departments lists them). */
+  users?: { id: number; username: string; displayName: string }[];
 }
 
 export interface EventQuery {

@@ -4,7 +4,7 @@
  * and the dashboard's counters.
  */
 
-export type DeadlineState = 'running' | 'met' | 'overdue' | 'paused';
+export type DeadlineState = 'running' | 'met' | 'overdue' | 'paused' | 'superseded';
 
 /** One stage deadline of an event as the detail gives it (`deadlines`; absent before the deadlines module). */
 export interface EventDeadline {
@@ -51,7 +51,7 @@ export function deadlineColour(
       else if (!Number.isNaN(warn) && time >= warn) raise('yellow');
       else raise('green');
     }
-    // met and paused stages add nothing: a paused clock alone leaves the event grey
+    // met, superseded and paused stages add nothing: a paused clock alone leaves the event grey
   }
   return colour;
 }
@@ -71,6 +71,8 @@ export interface ActionFormSpec {
   attachments: boolean;
   /** A grid worker must be named (field check). */
   assignee: boolean;
+  /** 定难度 the difficulty must be chosen (classify). */
+  difficulty?: boolean;
 }
 
 const REASON_ACTIONS = new Set([
@@ -83,6 +85,7 @@ const REASON_ACTIONS = new Set([
   'request_cancellation',
   'request_force_close',
   'reject_request',
+  'classify',
 ]);
 
 /** The form each action's body needs (the bodies are the server's ACTION_BODIES in src/events/schema.ts). */
@@ -99,7 +102,13 @@ export function actionForm(action: string): ActionFormSpec {
     assignee: false,
   };
   if (REASON_ACTIONS.has(action))
-    return { ...spec, text: 'reason', textRequired: true, days: action === 'request_extension' };
+    return {
+      ...spec,
+      text: 'reason',
+      textRequired: true,
+      days: action === 'request_extension',
+      difficulty: action === 'classify',
+    };
   switch (action) {
     case 'accept':
       return { ...spec, standards: 'filing' };
@@ -134,6 +143,7 @@ export interface ActionFormValues {
   confirmed?: boolean;
   attachments?: string[];
   assigneeUserId?: number;
+  difficulty?: 'general' | 'difficult' | 'complex';
 }
 
 /** The request body of an action from its form (only the fields its body schema takes). */
@@ -159,6 +169,7 @@ export function actionBody(
   if (spec.attachments && values.attachments && values.attachments.length > 0)
     body.attachments = values.attachments;
   if (spec.assignee) body.assigneeUserId = values.assigneeUserId;
+  if (spec.difficulty) body.difficulty = values.difficulty;
   return body;
 }
 

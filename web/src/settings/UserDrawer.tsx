@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import { Alert, App, Button, Drawer, Form, Input, Select, Space, Switch, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../api/client';
-import { currentLanguage } from '../i18n';
-import { ROLES, userApi, type Role, type User } from './api';
+import { useRoles } from '../accounts/server';
+import { currentLanguage, localized } from '../i18n';
+import { userApi, type Role, type User } from './api';
 import { GridPicker } from './GridPicker';
 import { formProblems } from './problems';
 import { roleColor } from './roleColors';
@@ -36,6 +37,7 @@ export function UserDrawer({ open, user, onClose, onSaved }: UserDrawerProps) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [form] = Form.useForm<Values>();
+  const roleNames = useRoles();
   const [saving, setSaving] = useState(false);
   const [otherProblems, setOtherProblems] = useState<string[]>([]);
   const roles = Form.useWatch('roles', form) ?? [];
@@ -182,7 +184,10 @@ export function UserDrawer({ open, user, onClose, onSaved }: UserDrawerProps) {
             mode="multiple"
             data-testid="role-picker"
             placeholder={t('users.rolesPlaceholder')}
-            options={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+            options={roleNames.map((role) => ({
+              value: role.key,
+              label: localized(role, currentLanguage()),
+            }))}
             optionFilterProp="label"
             tagRender={({ value, label, closable, onClose: close }) => (
               <Tag

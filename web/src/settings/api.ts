@@ -5,18 +5,11 @@ import { api } from '../api/client';
  * console. The shapes are copied, not imported: server code stays out of the web bundle.
  */
 
-/** Roles of the platform, in the order the server lists them (src/accounts/roles.ts ROLES). */
-export const ROLES = [
-  'admin',
-  'district',
-  'command_centre',
-  'area_leader',
-  'grid_leader',
-  'grid_worker',
-  'department',
-  'resident',
-] as const;
-export type Role = (typeof ROLES)[number];
+/**
+ * A role key of the server (src/accounts/roles.ts); the list and the names come from GET /api/roles
+ * (web/src/accounts/server.ts useRoles), so the console keeps no copy of them.
+ */
+export type Role = string;
 
 /** A user as an administrator sees it (GET /api/users). */
 export interface User {

@@ -4,6 +4,11 @@ import {
   DashboardOutlined,
   LogoutOutlined,
   AuditOutlined,
+  BellOutlined,
+  CalendarOutlined,
+  ClockCircleOutlined,
+  RiseOutlined,
+  TagsOutlined,
   ProfileOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -12,6 +17,7 @@ import {
 import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { usePermissions } from '../accounts/server';
 import { useSession } from '../accounts/session';
 import { mayReadPeople } from '../people/access';
 import { settingsPagesFor } from '../settings/access';
@@ -27,11 +33,16 @@ const PAGES: { key: string; path: string; icon: React.ReactNode; ready: boolean 
   { key: 'grids', path: '/console/grids', icon: <ApartmentOutlined />, ready: true },
   { key: 'events', path: '/console/events', icon: <ProfileOutlined />, ready: true },
   { key: 'people', path: '/console/people', icon: <TeamOutlined />, ready: true },
+  { key: 'whistles', path: '/console/whistles', icon: <BellOutlined />, ready: true },
 ];
 
 const SETTINGS_ICONS: Record<string, React.ReactNode> = {
   users: <UserOutlined />,
   audit: <AuditOutlined />,
+  categories: <TagsOutlined />,
+  policies: <ClockCircleOutlined />,
+  calendar: <CalendarOutlined />,
+  ladders: <RiseOutlined />,
 };
 
 export function ConsoleLayout() {
@@ -46,7 +57,13 @@ export function ConsoleLayout() {
     'dashboard';
 
   // the people pages only for the roles that may read people (a resident may not)
-  const pages = PAGES.filter((page) => page.key !== 'people' || mayReadPeople(user?.roles ?? []));
+  // 吹哨 for who may read whistles (the server's whistle.read: not workers, not residents)
+  const permissions = usePermissions();
+  const pages = PAGES.filter(
+    (page) =>
+      (page.key !== 'people' || mayReadPeople(user?.roles ?? [])) &&
+      (page.key !== 'whistles' || (permissions?.has('whistle.read') ?? false)),
+  );
   const items: MenuProps['items'] = pages.map((page) => ({
     key: page.key,
     icon: page.icon,

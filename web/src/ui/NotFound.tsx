@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -19,16 +20,14 @@ export function NotFound() {
   );
 }
 
-/** /app/… is the grid worker's phone app, still to come; the server already sends its addresses here. */
+/**
+ * /app/… is the grid worker's phone app, a page of its own (web/app/index.html): the server answers its addresses
+ * with that page, so a link followed inside the console loads it in full.
+ */
 export function WorkerAppSoon() {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  return (
-    <Result
-      status="info"
-      title={t('workerApp.title')}
-      subTitle={t('workerApp.hint')}
-      extra={<Button onClick={() => navigate('/console/grids')}>{t('errors.backHome')}</Button>}
-    />
-  );
+  useEffect(() => {
+    window.location.replace(window.location.pathname + window.location.search);
+  }, []);
+  return <Result status="info" title={t('workerApp.name')} />;
 }

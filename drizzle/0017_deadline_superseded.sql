@@ -1,0 +1,2 @@
+ALTER TABLE "event_deadlines" DROP CONSTRAINT "event_deadlines_state_check";--> statement-breakpoint
+ALTER TABLE "event_deadlines" ADD CONSTRAINT "event_deadlines_state_check" CHECK ("event_deadlines"."state" in ('running', 'met', 'overdue', 'paused', 'superseded'));
