@@ -278,7 +278,7 @@ export class EventService {
     const gridPath = `/${gridChain.map((entry) => entry.id).join('/')}/`;
     const suggestion = await this.deps.router.suggest({
       categoryCode: body.categoryCode,
-      gridChain: gridChain.map(({ code, level }) => ({ code, level })),
+      gridChain,
     });
     const phone = body.reporterPhone !== undefined ? this.protect(body.reporterPhone) : null;
     const at = this.deps.clock.now();
