@@ -74,8 +74,13 @@ export interface JobRunnerOptions {
   clock: Clock;
   /** Jobs claimed per round trip. */
   batchSize?: number;
-  /** Jobs of one batch run at the same time. */
+  /** Transactions of one batch run at the same time (PostgreSQL; PGlite has one connection). */
   concurrency?: number;
+  /**
+   * Jobs fired in one transaction, each in its own savepoint (kinds without `perform`). One commit for many jobs is
+   * what lets a sweep fire thousands of due timers a second; 1 gives one transaction per job.
+   */
+  groupSize?: number;
   /** How long a claim is held before another runner may take the job over. */
   leaseMs?: number;
   /** Upper bound of batches per runDue(), so that handlers scheduling due work cannot keep it going forever. */
@@ -103,6 +108,8 @@ export function exponentialBackoff(baseMs = 30_000, capMs = 3_600_000): (attempt
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
+
+type Outcome = 'done' | 'retried' | 'failed' | 'lost';
 const defaultBackoff = exponentialBackoff();
 
 interface JobRow {
@@ -158,6 +165,7 @@ export class JobRunner {
   private readonly definitions = new Map<string, JobDefinition<never, unknown>>();
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly groupSize: number;
   private readonly leaseMs: number;
   private readonly maxBatchesPerRun: number;
   private timer: NodeJS.Timeout | undefined;
@@ -167,6 +175,7 @@ export class JobRunner {
     this.instance = options.instance ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.groupSize = Math.max(1, options.groupSize ?? 100);
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.maxBatchesPerRun = options.maxBatchesPerRun ?? 50;
   }
@@ -333,14 +342,30 @@ export class JobRunner {
       const claimed = await this.claim();
       if (claimed.length === 0) break;
       summary.claimed += claimed.length;
+      // jobs whose kind works outside the database first (perform) run one by one; the others in groups
+      const units: Job[][] = [];
+      let group: Job[] = [];
+      for (const job of claimed) {
+        if (this.definitions.get(job.kind)!.perform || this.groupSize === 1) {
+          units.push([job]);
+          continue;
+        }
+        group.push(job);
+        if (group.length === this.groupSize) {
+          units.push(group);
+          group = [];
+        }
+      }
+      if (group.length > 0) units.push(group);
       let next = 0;
       const worker = async () => {
-        while (next < claimed.length) {
-          const job = claimed[next++]!;
-          summary[await this.execute(job)]++;
+        while (next < units.length) {
+          const unit = units[next++]!;
+          const outcomes = unit.length === 1 ? [await this.execute(unit[0]!)] : await this.executeGroup(unit);
+          for (const outcome of outcomes) summary[outcome]++;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, units.length) }, worker));
       if (claimed.length < this.batchSize) break;
     }
     return summary;
@@ -356,7 +381,72 @@ export class JobRunner {
     return rows.length > 0;
   }
 
-  private async execute(job: Job): Promise<'done' | 'retried' | 'failed' | 'lost'> {
+  /**
+   * Fires a group of claimed jobs in one transaction: the rows this runner still holds are locked together, each
+   * handler runs in its own savepoint (a failing one is rolled back alone and its failure recorded after the
+   * commit, as a single job's would be), and the jobs that ran are marked done by one statement before the
+   * commit. When the transaction itself fails (a deadlock with another runner, a lost connection, a handler that
+   * spoilt the transaction), nothing of it stays and the group is fired again one job per transaction.
+   */
+  private async executeGroup(group: Job[]): Promise<Outcome[]> {
+    const failures = new Map<number, unknown>();
+    let outcomes: Map<number, Outcome>;
+    try {
+      outcomes = await this.db.transaction(async (tx) => {
+        const ids = group.map((job) => job.id);
+        const held = new Set(
+          rowsOf<{ id: number | string }>(
+            await tx.execute(sql`
+              select id from jobs
+              where id = any(${sql.param(ids)}::bigint[]) and state = 'running' and locked_by = ${this.instance}
+              order by id
+              for update`),
+          ).map((row) => Number(row.id)),
+        );
+        const result = new Map<number, Outcome>();
+        const done: number[] = [];
+        for (const job of group) {
+          if (!held.has(job.id)) {
+            result.set(job.id, 'lost');
+            continue;
+          }
+          const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
+          try {
+            await tx.transaction((savepoint) => definition.run(savepoint, job, undefined));
+            done.push(job.id);
+          } catch (error) {
+            failures.set(job.id, error);
+          }
+        }
+        if (done.length > 0) {
+          await tx.execute(sql`
+            update jobs set state = 'done', finished_at = ${this.options.clock.now()}, locked_by = null,
+              locked_until = null
+            where id = any(${sql.param(done)}::bigint[])`);
+        }
+        for (const id of done) result.set(id, 'done');
+        return result;
+      });
+    } catch (error) {
+      this.options.onError?.(error);
+      const alone: Outcome[] = [];
+      for (const job of group) alone.push(await this.execute(job));
+      return alone;
+    }
+    const result: Outcome[] = [];
+    for (const job of group) {
+      const outcome = outcomes.get(job.id);
+      if (outcome) {
+        result.push(outcome);
+        continue;
+      }
+      const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
+      result.push(await this.fail(job, definition, failures.get(job.id)));
+    }
+    return result;
+  }
+
+  private async execute(job: Job): Promise<Outcome> {
     const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
     try {
       const performed = definition.perform ? await definition.perform(job) : undefined;
