@@ -95,7 +95,6 @@ export async function runSweepBench(options: {
           from jobs where state = 'pending'`),
       );
       await database.db.execute(sql`create table bench_fired (job_id bigint not null)`);
-      let fired = 0;
       const runnerWith = (groupSize: number) => {
         const runner = new JobRunner({
           database,
@@ -106,7 +105,6 @@ export async function runSweepBench(options: {
         });
         runner.register(KIND, async (tx, job) => {
           await tx.execute(sql`insert into bench_fired (job_id) values (${job.id})`);
-          fired++;
         });
         return runner;
       };
@@ -130,17 +128,20 @@ export async function runSweepBench(options: {
       started = performance.now();
       const summary = await runner.runDue();
       const runDueMs = performance.now() - started;
-      const groupedFired = fired;
+      const firedRows = async () =>
+        rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from bench_fired`))[0]!.n;
+      const groupedFired = await firedRows();
 
       // the same jobs again, one transaction each
       await database.db.execute(sql`
         update jobs set state = 'pending', attempts = 0, finished_at = null
         where id in (select job_id from bench_fired)`);
-      fired = 0;
+      await database.db.execute(sql`delete from bench_fired`);
       progress(`${engine}: runDue, one transaction per job`);
       started = performance.now();
       const single = await runnerWith(1).runDue();
       const singleMs = performance.now() - started;
+      const fired = await firedRows();
       rows.push({
         engine,
         'pending jobs': counts!.pending,

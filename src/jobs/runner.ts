@@ -49,7 +49,10 @@ export interface JobFailure {
  * `run` executes inside a transaction that also marks the job done, so its writes and the job's completion
  * commit together (or not at all). Use only `tx` inside it: on PGlite's single connection a query outside the
  * transaction waits for it forever. A handler must check the current state of what it acts on (an event may
- * have been closed since its deadline was scheduled); cancel() covers pending jobs only.
+ * have been closed since its deadline was scheduled); cancel() covers pending jobs only. Jobs of kinds without
+ * `perform` share their transaction with other due jobs (see groupSize); a handler's writes still commit exactly
+ * once, but it may be run again in the same attempt when another job of its group failed, so it must do nothing
+ * outside `tx` (no counters, no messages) that would notice.
  *
  * `perform`, when given, runs first and outside any transaction: the place for work that must not hold a
  * transaction open, such as an HTTP request. Its result is handed to `run`. A job is done only when `run`
@@ -382,17 +385,53 @@ export class JobRunner {
   }
 
   /**
-   * Fires a group of claimed jobs in one transaction: the rows this runner still holds are locked together, each
-   * handler runs in its own savepoint (a failing one is rolled back alone and its failure recorded after the
-   * commit, as a single job's would be), and the jobs that ran are marked done by one statement before the
-   * commit. When the transaction itself fails (a deadlock with another runner, a lost connection, a handler that
-   * spoilt the transaction), nothing of it stays and the group is fired again one job per transaction.
+   * Fires a group of claimed jobs in one transaction: the rows this runner still holds are locked together, the
+   * handlers run one after the other, and the jobs that ran are marked done by one statement before the commit.
+   * When a handler throws on a first attempt, the whole transaction is rolled back and the group fired again with
+   * a savepoint per job and without the failed one (its failure is recorded after the commit, as a single job's
+   * would be), so the others still commit together. Savepoints only then (and for retries), because each costs
+   * two statements and a subtransaction. So a handler may run twice in one attempt when a neighbour fails; its
+   * writes commit once. When the transaction itself fails (a deadlock with another runner, a lost connection, a
+   * handler that spoilt the transaction), nothing of it stays and the group is fired one job per transaction.
    */
   private async executeGroup(group: Job[]): Promise<Outcome[]> {
     const failures = new Map<number, unknown>();
-    let outcomes: Map<number, Outcome>;
+    let outcomes: Map<number, Outcome> | undefined;
     try {
-      outcomes = await this.db.transaction(async (tx) => {
+      outcomes = await this.fireGroup(group, failures, false);
+      if (!outcomes) outcomes = await this.fireGroup(group, failures, true);
+    } catch (error) {
+      this.options.onError?.(error);
+      const alone: Outcome[] = [];
+      for (const job of group) alone.push(await this.execute(job));
+      return alone;
+    }
+    const result: Outcome[] = [];
+    for (const job of group) {
+      const outcome = outcomes!.get(job.id);
+      if (outcome) {
+        result.push(outcome);
+        continue;
+      }
+      const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
+      result.push(await this.fail(job, definition, failures.get(job.id)));
+    }
+    return result;
+  }
+
+  /**
+   * One transaction over the group (see executeGroup). Without savepoints, a handler's error rolls everything
+   * back and answers undefined: fire again with savepoints. Jobs that failed are left out of the answer, their
+   * errors put in `failures`.
+   */
+  private async fireGroup(
+    group: Job[],
+    failures: Map<number, unknown>,
+    savepoints: boolean,
+  ): Promise<Map<number, Outcome> | undefined> {
+    const spoilt = new Error('a handler of the group failed');
+    try {
+      return await this.db.transaction(async (tx) => {
         const ids = group.map((job) => job.id);
         const held = new Set(
           rowsOf<{ id: number | string }>(
@@ -410,13 +449,21 @@ export class JobRunner {
             result.set(job.id, 'lost');
             continue;
           }
+          if (failures.has(job.id)) continue; // failed in the first try of this group: recorded after the commit
           const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
+          // a retry is likelier to fail again: it gets its savepoint at once
+          const savepoint = savepoints || job.attempts > 1;
+          if (savepoint) await tx.execute(sql`savepoint gezhi_job`);
           try {
-            await tx.transaction((savepoint) => definition.run(savepoint, job, undefined));
-            done.push(job.id);
+            await definition.run(tx, job, undefined);
           } catch (error) {
             failures.set(job.id, error);
+            if (!savepoint) throw spoilt;
+            await tx.execute(sql`rollback to savepoint gezhi_job`);
+            continue;
           }
+          if (savepoint) await tx.execute(sql`release savepoint gezhi_job`);
+          done.push(job.id);
         }
         if (done.length > 0) {
           await tx.execute(sql`
@@ -428,22 +475,9 @@ export class JobRunner {
         return result;
       });
     } catch (error) {
-      this.options.onError?.(error);
-      const alone: Outcome[] = [];
-      for (const job of group) alone.push(await this.execute(job));
-      return alone;
+      if (error === spoilt) return undefined;
+      throw error;
     }
-    const result: Outcome[] = [];
-    for (const job of group) {
-      const outcome = outcomes.get(job.id);
-      if (outcome) {
-        result.push(outcome);
-        continue;
-      }
-      const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
-      result.push(await this.fail(job, definition, failures.get(job.id)));
-    }
-    return result;
   }
 
   private async execute(job: Job): Promise<Outcome> {
