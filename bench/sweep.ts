@@ -129,7 +129,8 @@ export async function runSweepBench(options: {
       const summary = await runner.runDue();
       const runDueMs = performance.now() - started;
       const firedRows = async () =>
-        rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from bench_fired`))[0]!.n;
+        rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from bench_fired`))[0]!
+          .n;
       const groupedFired = await firedRows();
 
       // the same jobs again, one transaction each

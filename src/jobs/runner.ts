@@ -450,7 +450,10 @@ export class JobRunner {
             continue;
           }
           if (failures.has(job.id)) continue; // failed in the first try of this group: recorded after the commit
-          const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
+          const definition = this.definitions.get(job.kind) as JobDefinition<
+            Record<string, unknown>,
+            unknown
+          >;
           // a retry is likelier to fail again: it gets its savepoint at once
           const savepoint = savepoints || job.attempts > 1;
           if (savepoint) await tx.execute(sql`savepoint gezhi_job`);
