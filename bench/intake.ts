@@ -1,7 +1,7 @@
 /**
  * Event intake (E1) through POST /api/events: N reports sent by C concurrent clients, each answered 201 only once
  * its event is committed (group commit: concurrent reports share one transaction). PGlite on a data folder on
- * disk, and PostgreSQL when BENCH_DATABASE_URL is set.
+ * disk (durable: fsync on, see src/core/db.ts), and PostgreSQL when BENCH_DATABASE_URL is set.
  *
  *   npx tsx bench/intake.ts [reports=20000] [clients=128] [mode=inject|listen]
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/intake.ts
