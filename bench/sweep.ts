@@ -2,8 +2,10 @@
  * The deadline sweep over 1,000,000 open items (issue 5): the jobs table holds 1,000,000 pending timers (the
  * deadlines of open events), about 1,000 of them due, spread through the table; one claim of the due batch is
  * timed (UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) through the partial index jobs_due_idx), then an empty
- * claim (nothing due: what every idle tick costs), then runDue() firing the 1,000 jobs one transaction each with a
- * handler that does nothing. The claim's plan is printed (EXPLAIN ANALYZE, rolled back).
+ * claim (nothing due: what every idle tick costs), then runDue() firing the 1,000 jobs with a handler that writes
+ * one row: in groups (one transaction per 100 jobs, a savepoint each: the runner's default), then again one
+ * transaction per job (groupSize 1, as before) for comparison. The claim's plan is printed (EXPLAIN ANALYZE,
+ * rolled back).
  *
  *   npx tsx bench/sweep.ts [total=1000000] [due=1000]
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/sweep.ts   # PostgreSQL as well
@@ -92,11 +94,21 @@ export async function runSweepBench(options: {
           select count(*)::int as pending, count(*) filter (where run_at <= ${clock.now()})::int as due
           from jobs where state = 'pending'`),
       );
-      const runner = new JobRunner({ database, clock, batchSize: options.due, instance: 'bench' });
-      let fired = 0;
-      runner.register(KIND, async () => {
-        fired++;
-      });
+      await database.db.execute(sql`create table bench_fired (job_id bigint not null)`);
+      const runnerWith = (groupSize: number) => {
+        const runner = new JobRunner({
+          database,
+          clock,
+          batchSize: options.due,
+          groupSize,
+          instance: `bench-${groupSize}`,
+        });
+        runner.register(KIND, async (tx, job) => {
+          await tx.execute(sql`insert into bench_fired (job_id) values (${job.id})`);
+        });
+        return runner;
+      };
+      const runner = runnerWith(100);
       progress(`${engine}: explain`);
       plans.push({ engine, plan: await explainClaim(database, runner, counts!.due) });
 
@@ -112,10 +124,25 @@ export async function runSweepBench(options: {
       await database.db.execute(
         sql`update jobs set state = 'pending', locked_by = null, locked_until = null where state = 'running'`,
       );
-      progress(`${engine}: runDue`);
+      progress(`${engine}: runDue, groups of 100`);
       started = performance.now();
       const summary = await runner.runDue();
       const runDueMs = performance.now() - started;
+      const firedRows = async () =>
+        rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from bench_fired`))[0]!
+          .n;
+      const groupedFired = await firedRows();
+
+      // the same jobs again, one transaction each
+      await database.db.execute(sql`
+        update jobs set state = 'pending', attempts = 0, finished_at = null
+        where id in (select job_id from bench_fired)`);
+      await database.db.execute(sql`delete from bench_fired`);
+      progress(`${engine}: runDue, one transaction per job`);
+      started = performance.now();
+      const single = await runnerWith(1).runDue();
+      const singleMs = performance.now() - started;
+      const fired = await firedRows();
       rows.push({
         engine,
         'pending jobs': counts!.pending,
@@ -124,8 +151,10 @@ export async function runSweepBench(options: {
         'claim of the due batch': formatDuration(claimMs),
         claimed: claimed.length,
         'empty claim': `${formatDuration(emptyMs)} (${none.length})`,
-        'runDue: fire all due': formatDuration(runDueMs),
-        fired: `${fired} (${summary.done} done)`,
+        'fire all due (groups of 100)': formatDuration(runDueMs),
+        fired: `${groupedFired} (${summary.done} done)`,
+        'fire all due (1 per transaction)': formatDuration(singleMs),
+        'fired ': `${fired} (${single.done} done)`,
       });
     } finally {
       await drop();

@@ -113,6 +113,8 @@ const userWhat = { zh: '用户', en: 'User' };
 export class AccountService {
   /** Token hash → resolved user; a Map keeps insertion order, which makes it a small LRU. */
   private readonly tokenCache = new Map<string, CachedToken>();
+  /** Token look-ups under way, by token hash. */
+  private readonly tokenLookups = new Map<string, Promise<AuthUser | null>>();
 
   constructor(private readonly deps: AccountServiceDeps) {}
 
@@ -262,7 +264,17 @@ export class AccountService {
         return cached.user;
       }
     }
+    // a burst of requests with one token that is not cached (yet, or any more) shares one look-up
+    const running = this.tokenLookups.get(tokenHash);
+    if (running) return running;
+    const lookUp = this.lookUpToken(tokenHash, now).finally(() => {
+      if (this.tokenLookups.get(tokenHash) === lookUp) this.tokenLookups.delete(tokenHash);
+    });
+    this.tokenLookups.set(tokenHash, lookUp);
+    return lookUp;
+  }
 
+  private async lookUpToken(tokenHash: string, now: number): Promise<AuthUser | null> {
     const { db } = this.deps;
     const [row] = await db
       .select({
@@ -316,6 +328,7 @@ export class AccountService {
   async logout(token: string, actor: Actor = anonymous): Promise<boolean> {
     const tokenHash = tokenHashOf(token);
     this.tokenCache.delete(tokenHash);
+    this.tokenLookups.delete(tokenHash);
     const at = this.deps.clock.now();
     return this.deps.db.transaction(async (tx) => {
       const [revoked] = await tx
@@ -642,6 +655,7 @@ export class AccountService {
   }
 
   private forgetTokensOf(userId: number): void {
+    this.tokenLookups.clear();
     for (const [tokenHash, entry] of this.tokenCache) {
       if (entry.user.id === userId) this.tokenCache.delete(tokenHash);
     }

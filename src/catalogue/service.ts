@@ -1,7 +1,7 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
-import type { Database, Executor } from '../core/db.js';
+import type { Database, Executor, Tx } from '../core/db.js';
 import { errors, type FieldProblem } from '../core/errors.js';
 import { settings } from '../core/settings.js';
 import { Scope } from '../accounts/scope.js';
@@ -92,6 +92,8 @@ const CATEGORY = { zh: '事件分类', en: 'Event category' };
 const POLICY = { zh: '时限策略', en: 'Deadline policy' };
 const LADDER = { zh: '升级阶梯', en: 'Escalation ladder' };
 const GRID = { zh: '网格', en: 'Grid' };
+/** How long a remembered policy, calendar or ladder is used (see CatalogueService.memo). */
+const MEMO_MS = 5_000;
 
 function invalid(field: string, zh: string, en: string) {
   return errors.invalid([{ field, zh, en }]);
@@ -142,10 +144,57 @@ function ladderFromRow(row: LadderRow): EscalationLadder {
  * deadlines.ts (`dueAt`, `elapsed`, `stageDeadline`, `deadlineState`).
  */
 export class CatalogueService {
+  /**
+   * What every report and every stage change reads (a class's policy, the working calendar, a grid chain's ladder),
+   * kept for MEMO_MS: intake would otherwise spend most of its time reading the same rows again. Every write of
+   * this service clears it, so this process sees its own changes at once; another server on the same PostgreSQL
+   * sees them within MEMO_MS (as the category and routing caches of intake).
+   */
+  private readonly memo = new Map<string, { until: number; value: Promise<unknown>; settled: boolean }>();
+
   constructor(private readonly deps: CatalogueServiceDeps) {}
 
   private get db() {
     return this.deps.database.db;
+  }
+
+  /**
+   * `inTransaction`: the caller holds a transaction and loads through it. It takes a remembered value only once that
+   * has arrived: a load still pending through the pool may be queued behind this very transaction (PGlite has one
+   * connection), and waiting for it would wait forever.
+   */
+  private remember<T>(key: string, load: () => Promise<T>, inTransaction = false): Promise<T> {
+    const now = performance.now();
+    const known = this.memo.get(key);
+    if (known && known.until > now && (known.settled || !inTransaction)) return known.value as Promise<T>;
+    const value = load();
+    if (inTransaction) return value;
+    if (this.memo.size > 10_000) this.memo.clear();
+    const entry = { until: now + MEMO_MS, value: value as Promise<unknown>, settled: false };
+    this.memo.set(key, entry);
+    value.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        if (this.memo.get(key) === entry) this.memo.delete(key);
+      },
+    );
+    return value;
+  }
+
+  /** Forget the remembered reads (after a change made outside this service, e.g. in a test). */
+  forget(): void {
+    this.memo.clear();
+  }
+
+  /** A write of the catalogue, policies, calendar or ladders: the remembered reads are stale after it. */
+  private async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } finally {
+      this.memo.clear();
+    }
   }
 
   /**
@@ -161,7 +210,7 @@ export class CatalogueService {
     if (marker.length > 0) return false;
     const now = this.deps.clock.now();
     const categories = seededCategories();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       await tx
         .insert(deadlinePolicies)
         .values(seededPolicies().map((policy) => ({ ...policy, createdAt: now, updatedAt: now })))
@@ -308,7 +357,7 @@ export class CatalogueService {
       createdAt: now,
       updatedAt: now,
     };
-    const [row] = await this.db.transaction(async (tx) => {
+    const [row] = await this.write(async (tx) => {
       const inserted = await tx.insert(eventCategories).values(values).returning();
       await recordAudit(tx, actor, now, [
         {
@@ -348,7 +397,7 @@ export class CatalogueService {
       ...(body.active !== undefined ? { active: body.active } : {}),
       updatedAt: now,
     };
-    const updated = await this.db.transaction(async (tx) => {
+    const updated = await this.write(async (tx) => {
       const [saved] = await tx
         .update(eventCategories)
         .set(patch)
@@ -383,6 +432,10 @@ export class CatalogueService {
    * a policy key that no longer exists falls back to `general` rather than leaving an event without a deadline.
    */
   async resolvePolicy(code: string): Promise<DeadlinePolicy> {
+    return this.remember(`policy\u0000${code}`, () => this.loadPolicy(code));
+  }
+
+  private async loadPolicy(code: string): Promise<DeadlinePolicy> {
     const { row, major } = await this.row(code);
     const key = row.deadlinePolicy ?? major?.deadlinePolicy ?? FALLBACK_POLICY;
     const policy = (await repo.policy(this.db, key)) ?? (await repo.policy(this.db, FALLBACK_POLICY));
@@ -479,7 +532,7 @@ export class CatalogueService {
       rank: body.rank ?? existing?.rank ?? 100,
       updatedAt: now,
     };
-    const saved = await this.db.transaction(async (tx) => {
+    const saved = await this.write(async (tx) => {
       const [row] = await tx
         .insert(deadlinePolicies)
         .values({ key, ...values, createdAt: now })
@@ -520,7 +573,7 @@ export class CatalogueService {
     if (problems.length) throw errors.invalid(problems);
     const value = { weekdays: [...body.weekdays].sort(), periods: body.periods };
     const now = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       await repo.saveWorkingTime(tx, value, now);
       await recordAudit(tx, actor, now, [
         { action: 'calendar.working_time', entity: 'calendar', entityKey: 'working_time', detail: value },
@@ -562,7 +615,7 @@ export class CatalogueService {
     });
     if (problems.length) throw errors.invalid(problems);
     const now = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       await tx
         .delete(calendarDays)
         .where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)));
@@ -594,8 +647,15 @@ export class CatalogueService {
    * The working calendar for deadline arithmetic (deadlines.ts): the default week and hours plus every day an
    * administrator (or the seed) set. Load it once per batch of computations; it changes only through the API.
    */
-  /** The working calendar; a job handler passes its transaction (`executor`) instead of reading through the pool. */
+  /**
+   * Remembered like the policies (cleared on every write through this service). A job handler passes its
+   * transaction (`executor`): on PGlite a read through the pool would wait for that very transaction.
+   */
   async calendar(executor: Executor = this.db): Promise<WorkingCalendar> {
+    return this.remember('calendar', () => this.loadCalendar(executor), executor !== this.db);
+  }
+
+  private async loadCalendar(executor: Executor): Promise<WorkingCalendar> {
     const time = await this.workingTime(executor);
     const days = await repo.calendarDays(executor);
     return workingCalendar(
@@ -626,8 +686,11 @@ export class CatalogueService {
    * ladder wins (normally the street); otherwise the platform default; otherwise the seed-000 preset.
    */
   async ladderFor(gridChain: readonly string[]): Promise<EscalationLadder> {
-    const rows = await repo.laddersOf(this.db, [...gridChain, DEFAULT_LADDER]);
-    const byCode = new Map(rows.map((row) => [row.gridCode, row]));
+    // every ladder is remembered at once: a city has a handful, and reports come from thousands of grids
+    const byCode = await this.remember(
+      'ladders',
+      async () => new Map((await repo.ladders(this.db)).map((row) => [row.gridCode, row])),
+    );
     for (let i = gridChain.length - 1; i >= 0; i--) {
       const row = byCode.get(gridChain[i]!);
       if (row) return ladderFromRow(row);
@@ -711,7 +774,7 @@ export class CatalogueService {
     if (!CLOCK_TYPES.includes(ladder.clockType))
       throw invalid('/body/clockType', '计时方式不正确', 'unknown clock type');
     const now = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const { gridCode: _key, ...values } = ladder;
       await tx
         .insert(escalationLadders)
@@ -738,7 +801,7 @@ export class CatalogueService {
         'The default ladder cannot be deleted; edit it instead',
       );
     const now = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const removed = await tx
         .delete(escalationLadders)
         .where(eq(escalationLadders.gridCode, gridCode))

@@ -48,8 +48,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
   let client = options.pglite;
   if (!client) {
-    if (options.pgliteDir) fs.mkdirSync(options.pgliteDir, { recursive: true });
-    client = await PGlite.create(options.pgliteDir ? { dataDir: options.pgliteDir } : {});
+    if (options.pgliteDir) {
+      fs.mkdirSync(options.pgliteDir, { recursive: true });
+      client = await PGlite.create({ dataDir: options.pgliteDir, startParams: durableStartParams() });
+      makeFsyncReal(client);
+    } else {
+      client = await PGlite.create({});
+    }
   }
   const pglite = client;
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
@@ -67,6 +72,39 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     async close() {
       if (!pglite.closed) await pglite.close();
     },
+  };
+}
+
+/**
+ * PGlite starts PostgreSQL with fsync off (`-F`), and its Node file system answers fdatasync() without flushing:
+ * a commit reaches the operating system's cache, which survives a crash of the process but not of the machine
+ * or its power. On disk we start it with fsync on and `wal_sync_method=fsync`, whose fsync() goes through the
+ * file system's stream operations, where makeFsyncReal puts a real fdatasync. Each commit (each group commit of
+ * reports) then waits for the disk, as on PostgreSQL.
+ */
+function durableStartParams(): string[] {
+  const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams;
+  if (!defaults)
+    throw new Error('PGlite.defaultStartParams is gone: check the durability settings in src/core/db.ts');
+  return [...defaults.filter((param) => param !== '-F'), '-c', 'fsync=on', '-c', 'wal_sync_method=fsync'];
+}
+
+interface EmscriptenStream {
+  nfd?: number;
+  stream_ops?: { fsync?: (stream: EmscriptenStream) => number };
+}
+
+function makeFsyncReal(pglite: PGlite): void {
+  const streams = (pglite as unknown as { mod?: { FS?: { streams?: (EmscriptenStream | null)[] } } }).mod?.FS
+    ?.streams;
+  // the streams of files on the Node file system (NODEFS) carry the real descriptor and share one operations table
+  const onDisk = streams?.find((stream) => stream?.nfd !== undefined && stream.stream_ops);
+  if (!onDisk?.stream_ops) {
+    throw new Error('PGlite internals changed: cannot make fsync real (see makeFsyncReal in src/core/db.ts)');
+  }
+  onDisk.stream_ops.fsync = (stream) => {
+    if (stream.nfd !== undefined) fs.fdatasyncSync(stream.nfd);
+    return 0;
   };
 }
 

@@ -273,6 +273,11 @@ export const dutyRepository = {
     );
   },
 
+  /** Every matter valid on a date, whatever its grid and category: the routing table intake keeps in memory. */
+  async routingTable(executor: Executor, at: string): Promise<DutyRow[]> {
+    return rowsOf<DutyRow>(await executor.execute(sql`${selectDuty} where ${validOn(at)} order by m.id`));
+  },
+
   async insertDuty(executor: Executor, values: DutyValues, at: Date): Promise<number> {
     const [row] = rowsOf<{ id: number }>(
       await executor.execute(sql`

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
-import type { Database, Executor } from '../core/db.js';
+import { rowsOf, type Database, type Executor, type Tx } from '../core/db.js';
 import { AppError, errors, type FieldProblem } from '../core/errors.js';
 import type { AuthUser } from '../accounts/auth.js';
 import { Scope } from '../accounts/scope.js';
@@ -65,10 +65,21 @@ export type SuggestionValue = RouteSuggestion & { categoryCode: string; grids: C
 
 /** 职能部门, 责任清单, 重点区域 and routing (F4, E2). */
 export class DutyService {
+  /** Writes made through this service so far: a router that keeps the lists in memory reloads when it moves. */
+  changes = 0;
+
   constructor(private readonly deps: DutyServiceDeps) {}
 
   private get db(): Executor {
     return this.deps.database.db;
+  }
+
+  private async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.deps.database.db.transaction(work);
+    } finally {
+      this.changes++;
+    }
   }
 
   today(): string {
@@ -108,7 +119,7 @@ export class DutyService {
   async createDepartment(body: CreateDepartmentBody, user: AuthUser) {
     const grid = await this.writableGrid(body.gridCode, user.scope, '/body/gridCode');
     const at = this.deps.clock.now();
-    const id = await this.db.transaction(async (tx) => {
+    const id = await this.write(async (tx) => {
       const organisationId = await dutyRepository.insertDepartment(
         tx,
         {
@@ -140,7 +151,7 @@ export class DutyService {
    */
   async setDepartmentUsers(id: number, userIds: number[], user: AuthUser) {
     const at = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const department = await dutyRepository.organisation(tx, id);
       if (!department || department.kind !== 'department' || !pathRelated(user.scope, department.gridPath)) {
         throw errors.notFound(DEPARTMENT, String(id));
@@ -216,7 +227,7 @@ export class DutyService {
   async createDuty(body: CreateDutyBody, user: AuthUser) {
     const scopeGrid = await this.scopeGridOf(body.gridCode, user);
     const at = this.deps.clock.now();
-    const id = await this.db.transaction(async (tx) => {
+    const id = await this.write(async (tx) => {
       const values = await this.dutyValues(tx, body.kind, body, undefined, scopeGrid, user);
       const dutyId = await dutyRepository.insertDuty(tx, values, at);
       await recordAudit(tx, actorOf(user), at, [
@@ -236,7 +247,7 @@ export class DutyService {
   async updateDuty(id: number, body: UpdateDutyBody, user: AuthUser) {
     const scopeGrid = body.gridCode !== undefined ? await this.scopeGridOf(body.gridCode, user) : undefined;
     const at = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       await dutyRepository.lockDuty(tx, id);
       const existing = await this.writableDuty(tx, id, user.scope);
       const values = await this.dutyValues(tx, existing.kind, body, existing, scopeGrid, user);
@@ -257,7 +268,7 @@ export class DutyService {
   /** End a matter: `to` is the first day it no longer holds (网格+ 事项退出). The row stays for the history. */
   async endDuty(id: number, to: string, user: AuthUser) {
     const at = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       await dutyRepository.lockDuty(tx, id);
       const existing = await this.writableDuty(tx, id, user.scope);
       if (existing.validTo !== null) {
@@ -475,23 +486,24 @@ export class DutyService {
       }),
       dutyRepository.categories(this.db, [categoryCode]),
     ]);
-    const category = categories[0];
-    const gridChain = chain.map(({ code, name, level }) => ({ code, name, level }));
-    const suggestion = suggestRoute(
-      {
-        categoryCode,
-        categoryName: category ? { zh: category.nameZh, en: category.nameEn } : undefined,
-        gridChain,
-      },
-      rows.map(toRoutingMatter),
-    );
-    if (!category) {
-      suggestion.reasons.unshift({
-        zh: `事件分类目录中没有「${categoryCode}」`,
-        en: `The event catalogue has no category "${categoryCode}"`,
-      });
-    }
-    return { categoryCode, grids: gridChain, ...suggestion };
+    return routeOver(categoryCode, chain, rows, categories[0]);
+  }
+
+  /**
+   * The matters valid today and the category names, for a router that routes many reports from memory
+   * (src/events/duties-router.ts): `routeWith` over it answers what suggestForGrid would.
+   */
+  async routingTable(): Promise<RoutingTable> {
+    const [rows, categories] = await Promise.all([
+      dutyRepository.routingTable(this.db, this.today()),
+      this.db.execute(sql`select code, name_zh as "nameZh", name_en as "nameEn" from event_categories`),
+    ]);
+    return {
+      rows,
+      categories: new Map(
+        rowsOf<{ code: string; nameZh: string; nameEn: string }>(categories).map((row) => [row.code, row]),
+      ),
+    };
   }
 
   // ── key areas 重点区域 ──────────────────────────────────────────────────────────────────────────────────────
@@ -519,7 +531,7 @@ export class DutyService {
     const geometry = checkKeyAreaGeometry(body.geometry ?? null);
     const grid = await this.keyAreaGrid(body.gridCode, geometry, user.scope);
     const at = this.deps.clock.now();
-    const id = await this.db.transaction(async (tx) => {
+    const id = await this.write(async (tx) => {
       const values = await this.keyAreaValues(tx, body, undefined, grid, geometry, user);
       const keyAreaId = await dutyRepository.insertKeyArea(tx, values, at);
       await recordAudit(tx, actorOf(user), at, [
@@ -548,7 +560,7 @@ export class DutyService {
           )
         : { id: existing.gridId, code: existing.gridCode };
     const at = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       await this.keyAreaInScope(tx, id, user.scope);
       const values = await this.keyAreaValues(tx, body, existing, grid, geometry, user);
       await dutyRepository.updateKeyArea(tx, id, values, at);
@@ -567,7 +579,7 @@ export class DutyService {
 
   async deleteKeyArea(id: number, user: AuthUser): Promise<void> {
     const at = this.deps.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const existing = await this.keyAreaInScope(tx, id, user.scope);
       await dutyRepository.deleteKeyArea(tx, id);
       await recordAudit(tx, actorOf(user), at, [
@@ -740,4 +752,50 @@ function checkKeyAreaGeometry(geometry: CreateKeyAreaBody['geometry'] | null): K
   const check = validateGeometry(geometry);
   if (!check.ok) throw errors.invalid([{ field: '/body/geometry', zh: check.zh, en: check.en }]);
   return check.geometry as KeyAreaGeometry;
+}
+
+/** What routing reads, loaded once: see DutyService.routingTable. */
+export interface RoutingTable {
+  rows: DutyRow[];
+  categories: Map<string, { code: string; nameZh: string; nameEn: string }>;
+}
+
+/** The suggestion for a category in a located chain (deepest grid first) from a routing table, without a query. */
+export function routeWith(
+  table: RoutingTable,
+  categoryCode: string,
+  chain: (ChainGrid & { id: number })[],
+): SuggestionValue {
+  const codes = new Set([categoryCode, majorOf(categoryCode)]);
+  const ids = new Set(chain.map((grid) => grid.id));
+  const rows = table.rows.filter(
+    (row) =>
+      (row.gridId === null || ids.has(row.gridId)) &&
+      (row.categoryCode === null || codes.has(row.categoryCode)),
+  );
+  return routeOver(categoryCode, chain, rows, table.categories.get(categoryCode));
+}
+
+function routeOver(
+  categoryCode: string,
+  chain: (ChainGrid & { id: number })[],
+  rows: DutyRow[],
+  category: { nameZh: string; nameEn: string } | undefined,
+): SuggestionValue {
+  const gridChain = chain.map(({ code, name, level }) => ({ code, name, level }));
+  const suggestion = suggestRoute(
+    {
+      categoryCode,
+      categoryName: category ? { zh: category.nameZh, en: category.nameEn } : undefined,
+      gridChain,
+    },
+    rows.map(toRoutingMatter),
+  );
+  if (!category) {
+    suggestion.reasons.unshift({
+      zh: `事件分类目录中没有「${categoryCode}」`,
+      en: `The event catalogue has no category "${categoryCode}"`,
+    });
+  }
+  return { categoryCode, grids: gridChain, ...suggestion };
 }

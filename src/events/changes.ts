@@ -2,7 +2,26 @@ import { rowsOf, type Database } from '../core/db.js';
 import { sql } from 'drizzle-orm';
 import type { ChangeStream } from '../notifications/stream.js';
 import type { WebhookService } from '../notifications/webhooks.js';
+import type { EventAction } from './machine.js';
 import type { EventChange } from './service.js';
+
+/**
+ * Names of event change messages, on the live stream (GET /api/stream) and on outbound webhooks alike: always
+ * `event.<what>`, where <what> is
+ *   - `reported`: a report was filed (intake, any source);
+ *   - an action of the state machine (`claim`, `accept`, `dispatch`, `handle`, `close`, … as in EVENT_ACTIONS):
+ *     someone acted on the event;
+ *   - `escalated`: a stage deadline passed or climbed a level of the escalation ladder (E4), without a person;
+ *   - `supervised`: a long-pending event was re-dispatched under supervision (督办).
+ * A message says which event changed (id, gridPath, state, at), not the whole event: a client reads it again.
+ * Clients that only refresh should match the prefix `event.`. (Before this scheme, escalation and supervision were
+ * both sent as `event.changed`.)
+ */
+export type EventChangeWhat = 'reported' | 'escalated' | 'supervised' | EventAction;
+
+export function eventChangeType(what: EventChangeWhat): `event.${EventChangeWhat}` {
+  return `event.${what}`;
+}
 
 export interface ChangeFanOut {
   (change: EventChange): void;

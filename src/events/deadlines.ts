@@ -24,6 +24,7 @@ import type { NotificationService } from '../notifications/service.js';
 import type { ChangeStream } from '../notifications/stream.js';
 import type { EventState } from './machine.js';
 import { eventDeadlines, events, eventTimeline, type EventGridLink } from './tables.js';
+import { eventChangeType } from './changes.js';
 
 export const WARN_JOB = 'event.deadline.warn';
 export const DUE_JOB = 'event.deadline.due';
@@ -492,7 +493,7 @@ export class DeadlineKeeper {
       });
     }
     await this.deps.stream.publishIn(tx, {
-      type: 'event.changed',
+      type: eventChangeType('escalated'),
       id: event.id,
       gridPath: event.gridPath,
       state: event.state,

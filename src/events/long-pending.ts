@@ -13,6 +13,7 @@ import type { NotificationService } from '../notifications/service.js';
 import type { ChangeStream } from '../notifications/stream.js';
 import { FINAL_STATES } from './machine.js';
 import { eventTimeline } from './tables.js';
+import { eventChangeType } from './changes.js';
 
 export const SWEEP_JOB = 'event.long_pending.sweep';
 const SWEEP_KEY = 'sweep';
@@ -141,7 +142,7 @@ export class LongPendingSweeper {
       data: { eventId: event.id, reason: event.reason },
     });
     await this.deps.stream.publishIn(tx, {
-      type: 'event.changed',
+      type: eventChangeType('supervised'),
       id: event.id,
       gridPath: event.grid_path,
       state: event.state,

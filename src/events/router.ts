@@ -5,8 +5,8 @@
  */
 export interface RoutingInput {
   categoryCode: string;
-  /** The located grids, top level first. */
-  gridChain: { code: string; level: string }[];
+  /** The located grids, top level first (with their ids and names when the caller has them). */
+  gridChain: { code: string; level: string; id?: number; name?: string }[];
 }
 
 export interface Suggestion {

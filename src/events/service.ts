@@ -19,6 +19,7 @@ import type { ChangeStream } from '../notifications/stream.js';
 import type { WebhookService } from '../notifications/webhooks.js';
 import type { DeadlineKeeper, LadderTiming, StagePlan } from './deadlines.js';
 import { FileStore, sniffType } from './files.js';
+import { eventChangeType } from './changes.js';
 import { IntakeBatcher, linkAttachments, type IntakeOptions, type PreparedReport } from './intake.js';
 import {
   availableActions,
@@ -280,7 +281,7 @@ export class EventService {
     const gridPath = `/${gridChain.map((entry) => entry.id).join('/')}/`;
     const suggestion = await this.deps.router.suggest({
       categoryCode: body.categoryCode,
-      gridChain: gridChain.map(({ code, level }) => ({ code, level })),
+      gridChain,
     });
     const phone = body.reporterPhone !== undefined ? this.protect(body.reporterPhone) : null;
     const at = this.deps.clock.now();
@@ -338,7 +339,7 @@ export class EventService {
       return written.earlier.response as unknown as EventCreatedValue;
     }
     this.deps.onChange?.({
-      type: 'event.reported',
+      type: eventChangeType('reported'),
       id: written.id,
       number: written.number,
       state: 'reported',
@@ -779,17 +780,17 @@ export class EventService {
     tx: Executor,
     row: EventRow,
     state: string,
-    action: string,
+    action: EventAction,
     at: Date,
   ): Promise<void> {
     await this.deps.stream?.publishIn(tx, {
-      type: `event.${action}`,
+      type: eventChangeType(action),
       id: row.id,
       gridPath: row.gridPath,
       state,
       at,
     });
-    await this.deps.webhooks?.dispatch(tx, `event.${action}`, {
+    await this.deps.webhooks?.dispatch(tx, eventChangeType(action), {
       id: row.id,
       number: row.number,
       state,

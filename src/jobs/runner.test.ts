@@ -262,6 +262,80 @@ describe('the job runner', () => {
     const ran = await hits(database.db);
     expect(new Set(ran.map((hit) => hit.job_id)).size).toBe(30);
   });
+
+  it('fires many jobs in one transaction, each in a savepoint: one failing job is rolled back and retried alone', async () => {
+    await database.db.execute(
+      sql`create table group_hits (job_id bigint not null, xid bigint not null, n int not null)`,
+    );
+    const fire = (groupSize: number, instance: string) => {
+      const runner = new JobRunner({ database, clock, instance, groupSize, concurrency: 1 });
+      runner.register<{ n: number }>('grouped', async (tx, job) => {
+        await tx.execute(
+          sql`insert into group_hits (job_id, xid, n) values (${job.id}, txid_current(), ${job.payload.n})`,
+        );
+        if (job.payload.n === 3 && job.attempts === 1) throw new Error('three fails once');
+      });
+      return runner;
+    };
+    const schedule = async (runner: JobRunner) => {
+      for (let n = 1; n <= 5; n++) {
+        await runner.schedule(database.db, {
+          kind: 'grouped',
+          runAt: new Date(clock.now().getTime() - (10 - n) * SECOND),
+          payload: { n },
+        });
+      }
+    };
+    const xids = async () =>
+      rowsOf<{ n: number; xid: string }>(
+        await database.db.execute(sql`select n, xid::text as xid from group_hits order by n`),
+      );
+
+    const grouped = fire(100, 'grouped');
+    await schedule(grouped);
+    expect(await grouped.runDue()).toMatchObject({ claimed: 5, done: 4, retried: 1 });
+    let rows = await xids();
+    // the four that ran committed together; the failing one's insert was rolled back with its savepoint
+    expect(rows.map((row) => row.n)).toEqual([1, 2, 4, 5]);
+    expect(new Set(rows.map((row) => row.xid)).size).toBe(1);
+    const states = await jobRows(database.db);
+    expect(states.map((row) => [row.state, row.attempts])).toEqual([
+      ['done', 1],
+      ['done', 1],
+      ['pending', 1],
+      ['done', 1],
+      ['done', 1],
+    ]);
+    expect(states[2]!.last_error).toContain('three fails once');
+    clock.advance(30 * SECOND);
+    expect(await grouped.runDue()).toMatchObject({ claimed: 1, done: 1 });
+    expect((await xids()).map((row) => row.n)).toEqual([1, 2, 3, 4, 5]);
+
+    // groups of two: three transactions for five jobs
+    await database.db.execute(sql`delete from group_hits`);
+    await database.db.execute(sql`delete from jobs`);
+    const pairs = fire(2, 'pairs');
+    await schedule(pairs);
+    clock.advance(SECOND);
+    expect(await pairs.runDue()).toMatchObject({ claimed: 5, done: 4, retried: 1 });
+    rows = await xids();
+    expect(rows.map((row) => row.n)).toEqual([1, 2, 4, 5]);
+    expect(new Set(rows.map((row) => row.xid)).size).toBe(3);
+  });
+
+  it('leaves a grouped job whose lease was taken over meanwhile to its new holder', async () => {
+    const runner = recordingRunner(database, clock, 'r1');
+    for (let i = 0; i < 3; i++) await runner.schedule(database.db, { kind: 'hit', runAt: clock.now() });
+    const claimed = await runner.claim();
+    expect(claimed).toHaveLength(3);
+    await database.db.execute(sql`update jobs set locked_by = 'someone else' where id = ${claimed[1]!.id}`);
+    const executeGroup = (
+      runner as unknown as { executeGroup(jobs: Job[]): Promise<string[]> }
+    ).executeGroup.bind(runner);
+    expect(await executeGroup(claimed)).toEqual(['done', 'lost', 'done']);
+    expect((await hits(database.db)).map((hit) => hit.job_id)).toEqual([claimed[0]!.id, claimed[2]!.id]);
+    expect((await jobRows(database.db)).map((row) => row.state)).toEqual(['done', 'running', 'done']);
+  });
 });
 
 describe('the job runner across a restart', () => {

@@ -49,7 +49,10 @@ export interface JobFailure {
  * `run` executes inside a transaction that also marks the job done, so its writes and the job's completion
  * commit together (or not at all). Use only `tx` inside it: on PGlite's single connection a query outside the
  * transaction waits for it forever. A handler must check the current state of what it acts on (an event may
- * have been closed since its deadline was scheduled); cancel() covers pending jobs only.
+ * have been closed since its deadline was scheduled); cancel() covers pending jobs only. Jobs of kinds without
+ * `perform` share their transaction with other due jobs (see groupSize); a handler's writes still commit exactly
+ * once, but it may be run again in the same attempt when another job of its group failed, so it must do nothing
+ * outside `tx` (no counters, no messages) that would notice.
  *
  * `perform`, when given, runs first and outside any transaction: the place for work that must not hold a
  * transaction open, such as an HTTP request. Its result is handed to `run`. A job is done only when `run`
@@ -74,8 +77,13 @@ export interface JobRunnerOptions {
   clock: Clock;
   /** Jobs claimed per round trip. */
   batchSize?: number;
-  /** Jobs of one batch run at the same time. */
+  /** Transactions of one batch run at the same time (PostgreSQL; PGlite has one connection). */
   concurrency?: number;
+  /**
+   * Jobs fired in one transaction, each in its own savepoint (kinds without `perform`). One commit for many jobs is
+   * what lets a sweep fire thousands of due timers a second; 1 gives one transaction per job.
+   */
+  groupSize?: number;
   /** How long a claim is held before another runner may take the job over. */
   leaseMs?: number;
   /** Upper bound of batches per runDue(), so that handlers scheduling due work cannot keep it going forever. */
@@ -103,6 +111,8 @@ export function exponentialBackoff(baseMs = 30_000, capMs = 3_600_000): (attempt
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
+
+type Outcome = 'done' | 'retried' | 'failed' | 'lost';
 const defaultBackoff = exponentialBackoff();
 
 interface JobRow {
@@ -158,6 +168,7 @@ export class JobRunner {
   private readonly definitions = new Map<string, JobDefinition<never, unknown>>();
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly groupSize: number;
   private readonly leaseMs: number;
   private readonly maxBatchesPerRun: number;
   private timer: NodeJS.Timeout | undefined;
@@ -167,6 +178,7 @@ export class JobRunner {
     this.instance = options.instance ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.groupSize = Math.max(1, options.groupSize ?? 100);
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.maxBatchesPerRun = options.maxBatchesPerRun ?? 50;
   }
@@ -333,14 +345,30 @@ export class JobRunner {
       const claimed = await this.claim();
       if (claimed.length === 0) break;
       summary.claimed += claimed.length;
+      // jobs whose kind works outside the database first (perform) run one by one; the others in groups
+      const units: Job[][] = [];
+      let group: Job[] = [];
+      for (const job of claimed) {
+        if (this.definitions.get(job.kind)!.perform || this.groupSize === 1) {
+          units.push([job]);
+          continue;
+        }
+        group.push(job);
+        if (group.length === this.groupSize) {
+          units.push(group);
+          group = [];
+        }
+      }
+      if (group.length > 0) units.push(group);
       let next = 0;
       const worker = async () => {
-        while (next < claimed.length) {
-          const job = claimed[next++]!;
-          summary[await this.execute(job)]++;
+        while (next < units.length) {
+          const unit = units[next++]!;
+          const outcomes = unit.length === 1 ? [await this.execute(unit[0]!)] : await this.executeGroup(unit);
+          for (const outcome of outcomes) summary[outcome]++;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, units.length) }, worker));
       if (claimed.length < this.batchSize) break;
     }
     return summary;
@@ -356,7 +384,106 @@ export class JobRunner {
     return rows.length > 0;
   }
 
-  private async execute(job: Job): Promise<'done' | 'retried' | 'failed' | 'lost'> {
+  /**
+   * Fires a group of claimed jobs in one transaction: the rows this runner still holds are locked together, the
+   * handlers run one after the other, and the jobs that ran are marked done by one statement before the commit.
+   * When a handler throws on a first attempt, the whole transaction is rolled back and the group fired again with
+   * a savepoint per job and without the failed one (its failure is recorded after the commit, as a single job's
+   * would be), so the others still commit together. Savepoints only then (and for retries), because each costs
+   * two statements and a subtransaction. So a handler may run twice in one attempt when a neighbour fails; its
+   * writes commit once. When the transaction itself fails (a deadlock with another runner, a lost connection, a
+   * handler that spoilt the transaction), nothing of it stays and the group is fired one job per transaction.
+   */
+  private async executeGroup(group: Job[]): Promise<Outcome[]> {
+    const failures = new Map<number, unknown>();
+    let outcomes: Map<number, Outcome> | undefined;
+    try {
+      outcomes = await this.fireGroup(group, failures, false);
+      if (!outcomes) outcomes = await this.fireGroup(group, failures, true);
+    } catch (error) {
+      this.options.onError?.(error);
+      const alone: Outcome[] = [];
+      for (const job of group) alone.push(await this.execute(job));
+      return alone;
+    }
+    const result: Outcome[] = [];
+    for (const job of group) {
+      const outcome = outcomes!.get(job.id);
+      if (outcome) {
+        result.push(outcome);
+        continue;
+      }
+      const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
+      result.push(await this.fail(job, definition, failures.get(job.id)));
+    }
+    return result;
+  }
+
+  /**
+   * One transaction over the group (see executeGroup). Without savepoints, a handler's error rolls everything
+   * back and answers undefined: fire again with savepoints. Jobs that failed are left out of the answer, their
+   * errors put in `failures`.
+   */
+  private async fireGroup(
+    group: Job[],
+    failures: Map<number, unknown>,
+    savepoints: boolean,
+  ): Promise<Map<number, Outcome> | undefined> {
+    const spoilt = new Error('a handler of the group failed');
+    try {
+      return await this.db.transaction(async (tx) => {
+        const ids = group.map((job) => job.id);
+        const held = new Set(
+          rowsOf<{ id: number | string }>(
+            await tx.execute(sql`
+              select id from jobs
+              where id = any(${sql.param(ids)}::bigint[]) and state = 'running' and locked_by = ${this.instance}
+              order by id
+              for update`),
+          ).map((row) => Number(row.id)),
+        );
+        const result = new Map<number, Outcome>();
+        const done: number[] = [];
+        for (const job of group) {
+          if (!held.has(job.id)) {
+            result.set(job.id, 'lost');
+            continue;
+          }
+          if (failures.has(job.id)) continue; // failed in the first try of this group: recorded after the commit
+          const definition = this.definitions.get(job.kind) as JobDefinition<
+            Record<string, unknown>,
+            unknown
+          >;
+          // a retry is likelier to fail again: it gets its savepoint at once
+          const savepoint = savepoints || job.attempts > 1;
+          if (savepoint) await tx.execute(sql`savepoint gezhi_job`);
+          try {
+            await definition.run(tx, job, undefined);
+          } catch (error) {
+            failures.set(job.id, error);
+            if (!savepoint) throw spoilt;
+            await tx.execute(sql`rollback to savepoint gezhi_job`);
+            continue;
+          }
+          if (savepoint) await tx.execute(sql`release savepoint gezhi_job`);
+          done.push(job.id);
+        }
+        if (done.length > 0) {
+          await tx.execute(sql`
+            update jobs set state = 'done', finished_at = ${this.options.clock.now()}, locked_by = null,
+              locked_until = null
+            where id = any(${sql.param(done)}::bigint[])`);
+        }
+        for (const id of done) result.set(id, 'done');
+        return result;
+      });
+    } catch (error) {
+      if (error === spoilt) return undefined;
+      throw error;
+    }
+  }
+
+  private async execute(job: Job): Promise<Outcome> {
     const definition = this.definitions.get(job.kind) as JobDefinition<Record<string, unknown>, unknown>;
     try {
       const performed = definition.perform ? await definition.perform(job) : undefined;
