@@ -12,6 +12,8 @@ import {
   EventIdParams,
   EventList,
   EventListQuery,
+  EventStats,
+  EventStatsQuery,
   HashParams,
   IdempotencyHeaders,
   UploadResult,
@@ -68,6 +70,19 @@ export async function eventRoutes(app: App, services: Services): Promise<void> {
       },
     },
     async (request) => events.list(request.query, requireUser(request)),
+  );
+
+  app.get(
+    '/api/events/stats',
+    {
+      schema: {
+        tags: ['events'],
+        summary: '事件统计 Counters of the events you may see: today, open, overdue, the period’s completion',
+        querystring: EventStatsQuery,
+        response: { 200: EventStats, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => events.stats(request.query, requireUser(request)),
   );
 
   app.get(

@@ -247,6 +247,31 @@ export const EventListQuery = Type.Object(
 );
 export type EventListQueryValue = Static<typeof EventListQuery>;
 
+export const EventStatsQuery = Type.Object(
+  {
+    todayFrom: Type.String({
+      format: 'date-time',
+      description: 'start of "today" in the reader\'s time zone',
+    }),
+    periodFrom: Type.String({
+      format: 'date-time',
+      description: 'start of the period of the completion rate',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type EventStatsQueryValue = Static<typeof EventStatsQuery>;
+
+export const EventStats = Type.Object({
+  total: Type.Integer({ description: 'events you may see' }),
+  today: Type.Integer({ description: 'reported since todayFrom' }),
+  open: Type.Integer({ description: 'not yet over (declined, closed, rated, cancelled are over)' }),
+  overdue: Type.Integer({ description: 'open events with a stage clock past due' }),
+  periodTotal: Type.Integer({ description: 'reported since periodFrom' }),
+  periodDone: Type.Integer({ description: 'of those, closed or rated' }),
+  byState: Type.Record(Type.String(), Type.Integer()),
+});
+
 export const EventIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 export const HashParams = Type.Object({ hash: Sha256 });
 

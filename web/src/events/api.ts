@@ -106,7 +106,20 @@ export interface CreateEventBody {
   resident?: { name?: string; phone: string };
 }
 
+/** GET /api/events/stats: the dashboard's counters over the events the user may see. */
+export interface EventStats {
+  total: number;
+  today: number;
+  open: number;
+  overdue: number;
+  periodTotal: number;
+  periodDone: number;
+  byState: Record<string, number>;
+}
+
 export const eventApi = {
+  stats: (query: { todayFrom: string; periodFrom: string }, signal?: AbortSignal) =>
+    api<EventStats>('/api/events/stats', { query, signal }),
   list: (query: EventQuery, signal?: AbortSignal) =>
     api<{ items: EventSummary[]; total: number }>('/api/events', { query: { ...query }, signal }),
   get: (id: number, signal?: AbortSignal) => api<EventDetail>(`/api/events/${id}`, { signal }),
