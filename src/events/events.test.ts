@@ -204,6 +204,42 @@ describe('events: intake and the closed loop through HTTP', () => {
     expect(flags.filter((flag) => flag.duplicateFlag)).toHaveLength(1);
   });
 
+  it('flags one of each pair of reports of one spot even when the pair lands in batches written side by side', async () => {
+    // 100 spots 500 m apart, two reports ~30 m apart at each; all first reports are sent before all second ones, so
+    // a pair's reports land in different batches (on PostgreSQL up to 64 per batch, two batches at once)
+    clock.advance(25 * 3600_000);
+    const spots = Array.from({ length: 100 }, (_, i) => ({
+      lng: 121.402 + (i % 10) * 0.0045,
+      lat: 31.302 + Math.floor(i / 10) * 0.0045,
+    }));
+    const sent = await Promise.all(
+      [0, 1].flatMap((member) =>
+        spots.map((spot, i) =>
+          post(
+            'worker111',
+            report({
+              title: `同点${i}-${member}`,
+              location: { lng: spot.lng + member * 0.0002, lat: spot.lat + member * 0.0002 },
+            }),
+          ).then((response) => ({ spot: i, id: response.json<{ id: number }>().id })),
+        ),
+      ),
+    );
+    const [row] = rowsOf<{ spots: number; pairs: number }>(
+      await t.database.db.execute(sql`
+        select count(distinct s.spot)::int as spots,
+               count(*) filter (where s.flagged = 1)::int as pairs
+        from (
+          select split_part(title, '-', 1) as spot, count(*) filter (where duplicate_flag) as flagged
+          from events where id in (${sql.join(
+            sent.map((entry) => sql`${entry.id}`),
+            sql`, `,
+          )}) group by 1
+        ) s`),
+    );
+    expect(row).toEqual({ spots: 100, pairs: 100 });
+  });
+
   it('refuses a point outside every grid with 422 naming the field, and writes nothing', async () => {
     const before = await count(t, 'events');
     const response = await post('worker111', report({ location: { lng: 121.7, lat: 31.2 } }));

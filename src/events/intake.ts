@@ -74,6 +74,34 @@ const METRES_PER_DEGREE = 111_320;
 /** First key of the advisory locks that order the duplicate check per category (second key: the category). */
 const DUPLICATE_LOCK_CLASS = 7263010;
 
+/**
+ * Side of a duplicate-lock cell in degrees: at least 120 m (more than twice DUPLICATE_METRES) in both directions up
+ * to 66° of latitude. A constant in degrees, so that every process puts a point in the same cell.
+ */
+const LOCK_CELL_LAT = 120 / METRES_PER_DEGREE;
+const LOCK_CELL_LNG = 120 / (METRES_PER_DEGREE * Math.cos((66 * Math.PI) / 180));
+
+/**
+ * The lock keys of a report: its category in the four cells around the cell corner nearest to it. A point lies
+ * within half a cell (≥ 60 m) of that corner in each direction, so any point within DUPLICATE_METRES of it lies
+ * inside the 2×2 block — in a cell that the other report also locks, its own. Two possible duplicates therefore
+ * always share a key; reports far apart never wait for each other.
+ */
+export function duplicateLockKeys(report: { categoryCode: string; lng: number; lat: number }): string[] {
+  const fx = report.lng / LOCK_CELL_LNG;
+  const fy = report.lat / LOCK_CELL_LAT;
+  const x = Math.floor(fx);
+  const y = Math.floor(fy);
+  const nx = fx - x < 0.5 ? x - 1 : x + 1;
+  const ny = fy - y < 0.5 ? y - 1 : y + 1;
+  return [
+    [x, y],
+    [nx, y],
+    [x, ny],
+    [nx, ny],
+  ].map(([cx, cy]) => `${report.categoryCode}:${cx}:${cy}`);
+}
+
 export function distanceMetres(a: { lng: number; lat: number }, b: { lng: number; lat: number }): number {
   const dy = (a.lat - b.lat) * METRES_PER_DEGREE;
   const dx = (a.lng - b.lng) * METRES_PER_DEGREE * Math.cos((a.lat * Math.PI) / 180);
@@ -99,7 +127,9 @@ export class IntakeBatcher {
     private readonly database: Database,
     options: IntakeOptions = {},
   ) {
-    this.maxBatch = options.maxBatch ?? 500;
+    // PostgreSQL: two batches of up to 64 in flight, so that the server writes one while this process reads the
+    // requests of the next (measured: 3,000/s against 2,100–2,600/s with one batch of all waiting reports)
+    this.maxBatch = options.maxBatch ?? (database.engine === 'pglite' ? 500 : 64);
     this.concurrency = options.concurrency ?? (database.engine === 'pglite' ? 1 : 2);
   }
 
@@ -134,16 +164,18 @@ export class IntakeBatcher {
 
   /**
    * On PostgreSQL batches are written side by side (and by several servers): two batches must not both miss each
-   * other's report of the same spot. A transaction lock per category, taken in a fixed order before the insert,
-   * makes batches of a category write one after the other, and the insert's snapshot, taken after the lock, sees
-   * what the batch before committed. PGlite has one connection and one writer, so it needs none.
+   * other's report of the same spot. Each report takes a transaction lock on its category in the 2×2 block of
+   * duplicate cells around it (see duplicateLockKeys), all keys of a batch in one fixed order (no deadlock), before
+   * the insert; the insert's snapshot, taken after the locks, sees what an earlier batch of the same spot
+   * committed. Batches of different places or categories do not wait for each other. PGlite has one connection and
+   * one writer, so it needs none.
    */
   private async write(tx: Executor, reports: PreparedReport[]): Promise<WrittenReport[]> {
     if (this.database.engine === 'postgres') {
-      const categories = [...new Set(reports.map((report) => report.categoryCode))].sort();
+      const keys = [...new Set(reports.flatMap(duplicateLockKeys))].sort();
       await tx.execute(sql`
-        select pg_advisory_xact_lock(${DUPLICATE_LOCK_CLASS}, hashtext(c))
-        from jsonb_array_elements_text(${JSON.stringify(categories)}::jsonb) with ordinality as t(c, i)
+        select pg_advisory_xact_lock(${DUPLICATE_LOCK_CLASS}, hashtext(k))
+        from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as t(k, i)
         order by i`);
     }
     return writeReports(tx, reports);
