@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { APP_SCOPE, workerAppDevPages, workerAppFiles } from './src/app/pwa/build';
+import { APP_SCOPE, workerAppDevPages, workerAppFiles } from './src/app/pwa/build.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** antd parts used only by the lazily loaded settings pages (tables, date pickers, drawers …). */
