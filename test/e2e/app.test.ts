@@ -13,7 +13,9 @@ import type { App } from '../../src/core/http.js';
 import { login } from '../helpers.js';
 import { isRetryableStatus, reportBody, scaledSize, type ReportDraft } from '../../web/src/app/logic.js';
 import {
+  PNG,
   SCREENSHOTS,
+  pointInside,
   WAIT,
   missingForBrowser,
   openBrowser,
@@ -25,12 +27,6 @@ import {
 
 const PASSWORD = 'e2e-demo-password';
 const missing = missingForBrowser('the grid worker’s phone app');
-/** A 1×1 PNG: the server checks the first bytes of an upload. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 interface EventDetail {
   id: number;
   number: string;
@@ -109,26 +105,7 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     grid = (await app.inject({ method: 'GET', url: '/api/grids', headers })).json<{
       items: { code: string; name: string }[];
     }>().items[0]!;
-    // the micro-grids are convex cells, so the average of a ring's vertices lies inside
-    const shape = (
-      await app.inject({
-        method: 'GET',
-        url: `/api/grids/export?format=geojson&root=${encodeURIComponent(grid.code)}`,
-        headers,
-      })
-    ).json<{
-      features: { properties: { code: string }; geometry: { type: string; coordinates: unknown } }[];
-    }>();
-    const geometry = shape.features.find((feature) => feature.properties.code === grid.code)!.geometry;
-    const ring = (
-      geometry.type === 'Polygon'
-        ? (geometry.coordinates as number[][][])[0]!
-        : (geometry.coordinates as number[][][][])[0]![0]!
-    ).slice(0, -1);
-    point = {
-      lng: ring.reduce((sum, p) => sum + p[0]!, 0) / ring.length,
-      lat: ring.reduce((sum, p) => sum + p[1]!, 0) / ring.length,
-    };
+    point = await pointInside(app, headers, grid.code);
     ({ browser } = await openBrowser(pageErrors));
     context = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { App } from '../../src/core/http.js';
 import { login } from '../helpers.js';
 import {
@@ -20,7 +20,12 @@ import {
   isEventMessage,
 } from '../../web/src/events/logic.js';
 import {
+  PNG,
   SCREENSHOTS,
+  actInDrawer as act,
+  pointInside,
+  signedInPage,
+  tickAllStandards,
   WAIT,
   missingForBrowser,
   openBrowser,
@@ -32,12 +37,6 @@ import {
 
 const PASSWORD = 'e2e-demo-password';
 const missing = missingForBrowser('the events console');
-/** A 1×1 PNG: the server checks the first bytes of an upload. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 function since(start: number): number {
   return Math.round(performance.now() - start);
 }
@@ -73,24 +72,8 @@ describe.skipIf(missing.length > 0)('the events console in Chromium', () => {
     await server?.close();
   });
 
-  /** A page signed in as this demo user (the session handed over as the login page would store it). */
-  async function pageOf(username: string): Promise<{ page: Page; userId: number }> {
-    const answer = (
-      await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: PASSWORD } })
-    ).json<{ token: string; expiresAt: string; user: { id: number } }>();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
-      pageErrors.push(`request outside the server: ${route.request().url()}`);
-      return route.abort();
-    });
-    const session = JSON.stringify({ expiresAt: answer.expiresAt, user: answer.user });
-    await context.addInitScript(
-      `localStorage.setItem('gezhi.token', ${JSON.stringify(answer.token)}); localStorage.setItem('gezhi.session', ${JSON.stringify(session)}); localStorage.setItem('gezhi.language', 'zh-CN');`,
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${username}: ${error.message}`));
-    return { page, userId: answer.user.id };
-  }
+  /** A 1366×768 console page signed in as this demo user. */
+  const pageOf = (username: string) => signedInPage(browser, app, pageErrors, username, PASSWORD);
 
   async function detailAs(username: string, id: number): Promise<Detail | null> {
     const response = await app.inject({
@@ -101,45 +84,13 @@ describe.skipIf(missing.length > 0)('the events console in Chromium', () => {
     return response.statusCode === 200 ? response.json<Detail>() : null;
   }
 
-  /** Open the event's drawer, take the action through its form, wait for the new state. */
-  async function act(page: Page, action: string, state: string, fill?: () => Promise<void>) {
-    await page.getByTestId(`action-${action}`).click();
-    await shown(page.getByTestId('action-form'));
-    await fill?.();
-    await page.getByTestId('action-submit').click();
-    await expect.poll(textOf(page.getByTestId('event-drawer-state')), WAIT).toBe(state);
-  }
-
-  async function tickAllStandards(page: Page) {
-    const boxes = page.locator('[data-testid=action-standards] input[type=checkbox]');
-    const count = await boxes.count();
-    expect(count).toBeGreaterThan(0);
-    for (let i = 0; i < count; i++) await boxes.nth(i).check();
-  }
-
   it('an event goes round the loop through the console, each user seeing only his own buttons', async () => {
     // a point inside worker1's micro-grid: the micro-grids are convex cells, so their vertex average lies inside
     const workerAuth = await login(app, 'worker1', PASSWORD);
     const mine = (await app.inject({ method: 'GET', url: '/api/grids', headers: workerAuth })).json<{
       items: { code: string; name: string }[];
     }>().items[0]!;
-    const shape = (
-      await app.inject({
-        method: 'GET',
-        url: `/api/grids/export?format=geojson&root=${encodeURIComponent(mine.code)}`,
-        headers: workerAuth,
-      })
-    ).json<{
-      features: { properties: { code: string }; geometry: { type: string; coordinates: unknown } }[];
-    }>();
-    const geometry = shape.features.find((f) => f.properties.code === mine.code)!.geometry;
-    const ring = (
-      geometry.type === 'Polygon'
-        ? (geometry.coordinates as number[][][])[0]!
-        : (geometry.coordinates as number[][][][])[0]![0]!
-    ).slice(0, -1);
-    const lng = ring.reduce((sum, p) => sum + p[0]!, 0) / ring.length;
-    const lat = ring.reduce((sum, p) => sum + p[1]!, 0) / ring.length;
+    const { lng, lat } = await pointInside(app, workerAuth, mine.code);
 
     // the command centre watches the dashboard, connected to the live stream
     const centre = await pageOf('centre');

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { buildApp, type Services } from '../../src/app.js';
 import type { App } from '../../src/core/http.js';
 import { seedDemo } from '../../src/demo/seed.js';
@@ -99,11 +100,119 @@ export async function openBrowser(
       '--no-first-run',
     ],
   });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const context = await isolatedContext(browser, errors);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return { browser, context, page: await context.newPage() };
+}
+
+type ContextOptions = NonNullable<Parameters<Browser['newContext']>[0]>;
+
+/**
+ * A zh-CN context (1366×768 unless `options` say otherwise) that may not reach outside the server: such a request
+ * is recorded in `errors` and aborted.
+ */
+export async function isolatedContext(
+  browser: Browser,
+  errors: string[],
+  options: ContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    ...options,
+  });
   await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
     errors.push(`request outside the server: ${route.request().url()}`);
     return route.abort();
   });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  return { browser, context, page: await context.newPage() };
+  return context;
+}
+
+/**
+ * A console page signed in as this user, the session handed over as the login page stores it; the page's errors
+ * go to `errors` under the user's name.
+ */
+export async function signedInPage(
+  browser: Browser,
+  app: App,
+  errors: string[],
+  username: string,
+  password: string,
+  options: ContextOptions = {},
+): Promise<{ page: Page; userId: number }> {
+  const answer = (
+    await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+  ).json<{ token: string; expiresAt: string; user: { id: number } }>();
+  const context = await isolatedContext(browser, errors, options);
+  const session = JSON.stringify({ expiresAt: answer.expiresAt, user: answer.user });
+  await context.addInitScript(
+    `localStorage.setItem('gezhi.token', ${JSON.stringify(answer.token)}); localStorage.setItem('gezhi.session', ${JSON.stringify(session)}); localStorage.setItem('gezhi.language', 'zh-CN');`,
+  );
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${username}: ${error.message}`));
+  return { page, userId: answer.user.id };
+}
+
+/** A 1×1 PNG: the server checks the first bytes of an upload. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/**
+ * A point inside a grid the user may see (`code`, or else the first micro-grid below it): the mean of the outer
+ * ring's corners, which lies inside because the demo's cells are convex.
+ */
+export async function pointInside(
+  app: App,
+  headers: { authorization: string },
+  code: string,
+  level?: string,
+): Promise<{ lng: number; lat: number }> {
+  const shape = (
+    await app.inject({
+      method: 'GET',
+      url: `/api/grids/export?format=geojson&root=${encodeURIComponent(code)}`,
+      headers,
+    })
+  ).json<{
+    features: {
+      properties: { code: string; level: string };
+      geometry: { type: string; coordinates: unknown };
+    }[];
+  }>();
+  const geometry = shape.features.find((feature) =>
+    level ? feature.properties.level === level : feature.properties.code === code,
+  )!.geometry;
+  const ring = (
+    geometry.type === 'Polygon'
+      ? (geometry.coordinates as number[][][])[0]!
+      : (geometry.coordinates as number[][][][])[0]![0]!
+  ).slice(0, -1);
+  return {
+    lng: ring.reduce((sum, p) => sum + p[0]!, 0) / ring.length,
+    lat: ring.reduce((sum, p) => sum + p[1]!, 0) / ring.length,
+  };
+}
+
+/** Take an action through the open event drawer's form and wait for the new state. */
+export async function actInDrawer(
+  page: Page,
+  action: string,
+  state: string,
+  fill?: () => Promise<unknown>,
+): Promise<void> {
+  await page.getByTestId(`action-${action}`).click();
+  await shown(page.getByTestId('action-form'));
+  await fill?.();
+  await page.getByTestId('action-submit').click();
+  await expect.poll(textOf(page.getByTestId('event-drawer-state')), WAIT).toBe(state);
+}
+
+/** Tick every filing or closing standard of the action form. */
+export async function tickAllStandards(page: Page): Promise<void> {
+  const boxes = page.locator('[data-testid=action-standards] input[type=checkbox]');
+  const count = await boxes.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) await boxes.nth(i).check();
 }

@@ -8,28 +8,28 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/core/http.js';
 import { login } from '../helpers.js';
 import {
+  PNG,
   SCREENSHOTS,
   WAIT,
+  actInDrawer as act,
+  isolatedContext,
   missingForBrowser,
   openBrowser,
+  pointInside,
   shown,
+  signedInPage,
   startDemoServer,
   textOf,
+  tickAllStandards,
   type DemoServer,
 } from './harness.js';
 
 const PASSWORD = 'e2e-demo-password';
 const missing = missingForBrowser('the whole loop across three roles');
-/** A 1×1 PNG: the server checks the first bytes of an upload. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 interface Detail {
   id: number;
   number: string;
@@ -51,7 +51,6 @@ describe.skipIf(missing.length > 0)(
     let base: string;
     const pageErrors: string[] = [];
     const timings: [string, number][] = [];
-    const contexts: BrowserContext[] = [];
 
     beforeAll(async () => {
       server = await startDemoServer(PASSWORD);
@@ -65,41 +64,20 @@ describe.skipIf(missing.length > 0)(
         for (const [step, value] of timings)
           console.log(`  ${step.padEnd(56)} ${String(value).padStart(6)} ms`);
       }
-      for (const context of contexts) await context.close().catch(() => undefined);
       await browser?.close();
       await server?.close();
     });
 
-    async function newContext(
-      options: Parameters<Browser['newContext']>[0],
-      who: string,
-    ): Promise<{ context: BrowserContext; page: Page }> {
-      const context = await browser.newContext({ locale: 'zh-CN', ...options });
-      contexts.push(context);
-      await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
-        pageErrors.push(`request outside the server: ${route.request().url()}`);
-        return route.abort();
-      });
-      const page = await context.newPage();
+    /** A page of its own (a phone, another person), its errors recorded under `who`. */
+    async function newPage(options: Parameters<Browser['newContext']>[0], who: string): Promise<Page> {
+      const page = await (await isolatedContext(browser, pageErrors, options)).newPage();
       page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-      return { context, page };
+      return page;
     }
 
-    /** A console page signed in as this demo user (the session stored as the login page would store it). */
+    /** A console page signed in as this demo user. */
     async function consoleAs(username: string): Promise<Page> {
-      const answer = (
-        await app.inject({
-          method: 'POST',
-          url: '/api/auth/login',
-          payload: { username, password: PASSWORD },
-        })
-      ).json<{ token: string; expiresAt: string; user: { id: number } }>();
-      const { context, page } = await newContext({ viewport: { width: 1366, height: 768 } }, username);
-      const session = JSON.stringify({ expiresAt: answer.expiresAt, user: answer.user });
-      await context.addInitScript(
-        `localStorage.setItem('gezhi.token', ${JSON.stringify(answer.token)}); localStorage.setItem('gezhi.session', ${JSON.stringify(session)}); localStorage.setItem('gezhi.language', 'zh-CN');`,
-      );
-      return page;
+      return (await signedInPage(browser, app, pageErrors, username, PASSWORD)).page;
     }
 
     async function detailAs(username: string, id: number): Promise<Detail | null> {
@@ -111,50 +89,16 @@ describe.skipIf(missing.length > 0)(
       return response.statusCode === 200 ? response.json<Detail>() : null;
     }
 
-    /** Take an action through the event drawer's form and wait for the new state. */
-    async function act(page: Page, action: string, state: string, fill?: () => Promise<void>) {
-      await page.getByTestId(`action-${action}`).click();
-      await shown(page.getByTestId('action-form'));
-      await fill?.();
-      await page.getByTestId('action-submit').click();
-      await expect.poll(textOf(page.getByTestId('event-drawer-state')), WAIT).toBe(state);
-    }
-
-    async function tickAllStandards(page: Page) {
-      const boxes = page.locator('[data-testid=action-standards] input[type=checkbox]');
-      const count = await boxes.count();
-      expect(count).toBeGreaterThan(0);
-      for (let i = 0; i < count; i++) await boxes.nth(i).check();
-    }
-
     it('a hydrant reported on the phone goes round the loop and is rated by the resident it concerns', async () => {
-      // a point inside worker1's micro-grid (the cells are convex: the mean of a ring's corners lies inside)
       const workerAuth = await login(app, 'worker1', PASSWORD);
       const grid = (await app.inject({ method: 'GET', url: '/api/grids', headers: workerAuth })).json<{
         items: { code: string; name: string }[];
       }>().items[0]!;
-      const shape = (
-        await app.inject({
-          method: 'GET',
-          url: `/api/grids/export?format=geojson&root=${encodeURIComponent(grid.code)}`,
-          headers: workerAuth,
-        })
-      ).json<{
-        features: { properties: { code: string }; geometry: { type: string; coordinates: unknown } }[];
-      }>();
-      const geometry = shape.features.find((feature) => feature.properties.code === grid.code)!.geometry;
-      const ring = (
-        geometry.type === 'Polygon'
-          ? (geometry.coordinates as number[][][])[0]!
-          : (geometry.coordinates as number[][][][])[0]![0]!
-      ).slice(0, -1);
-      const point = {
-        longitude: ring.reduce((sum, p) => sum + p[0]!, 0) / ring.length,
-        latitude: ring.reduce((sum, p) => sum + p[1]!, 0) / ring.length,
-      };
+      const inside = await pointInside(app, workerAuth, grid.code);
+      const point = { longitude: inside.lng, latitude: inside.lat };
 
       // 1. the grid worker, on his phone, reports with a photo on behalf of a resident
-      const phone = await newContext(
+      const worker = await newPage(
         {
           viewport: { width: 390, height: 844 },
           isMobile: true,
@@ -165,7 +109,6 @@ describe.skipIf(missing.length > 0)(
         },
         'worker1 (phone)',
       );
-      const worker = phone.page;
       let start = Date.now();
       await worker.goto(`${base}/app/`);
       await shown(worker.getByTestId('app-username'));
@@ -258,11 +201,10 @@ describe.skipIf(missing.length > 0)(
       await leader.screenshot({ path: path.join(SCREENSHOTS, 'loop-5-leader-closed.png') });
 
       // 5. the resident, on her own phone and without an account, follows the matter and rates it
-      const residentPhone = await newContext(
+      const resident = await newPage(
         { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
         'resident',
       );
-      const resident = residentPhone.page;
       start = Date.now();
       await resident.goto(`${base}/r?n=${number}&c=${followCode}`);
       await expect.poll(textOf(resident.getByTestId('resident-state')), WAIT).toBe('已办结');

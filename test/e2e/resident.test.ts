@@ -13,6 +13,7 @@ import type { App } from '../../src/core/http.js';
 import { rowsOf } from '../../src/core/db.js';
 import { login } from '../helpers.js';
 import {
+  PNG,
   SCREENSHOTS,
   WAIT,
   missingForBrowser,
@@ -25,10 +26,6 @@ import {
 
 const PASSWORD = 'e2e-demo-password';
 const missing = missingForBrowser('the resident page');
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 describe.skipIf(missing.length > 0)('the resident page in Chromium on a phone', () => {
   let server: DemoServer;

@@ -15,6 +15,8 @@ import type { App } from '../../src/core/http.js';
 import { login } from '../helpers.js';
 import {
   SCREENSHOTS,
+  pointInside,
+  signedInPage,
   WAIT,
   missingForBrowser,
   openBrowser,
@@ -75,24 +77,9 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
     await server?.close();
   });
 
-  /** A 1366×768 page signed in as this demo user (the session handed over as the login page stores it). */
-  async function pageOf(username: string): Promise<Page> {
-    const answer = (
-      await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: PASSWORD } })
-    ).json<{ token: string; expiresAt: string; user: { id: number } }>();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
-      pageErrors.push(`request outside the server: ${route.request().url()}`);
-      return route.abort();
-    });
-    const session = JSON.stringify({ expiresAt: answer.expiresAt, user: answer.user });
-    await context.addInitScript(
-      `localStorage.setItem('gezhi.token', ${JSON.stringify(answer.token)}); localStorage.setItem('gezhi.session', ${JSON.stringify(session)}); localStorage.setItem('gezhi.language', 'zh-CN');`,
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${username}: ${error.message}`));
-    return page;
-  }
+  /** A 1366×768 console page signed in as this demo user. */
+  const pageOf = async (username: string) =>
+    (await signedInPage(browser, app, pageErrors, username, PASSWORD)).page;
 
   async function get<T>(url: string, username = 'admin'): Promise<T> {
     const response = await app.inject({ method: 'GET', url, headers: await login(app, username, PASSWORD) });
@@ -236,28 +223,7 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
     const community = (await app.inject({ method: 'GET', url: '/api/grids', headers: leaderAuth })).json<{
       items: { code: string }[];
     }>().items[0]!;
-    const shape = (
-      await app.inject({
-        method: 'GET',
-        url: `/api/grids/export?format=geojson&root=${encodeURIComponent(community.code)}`,
-        headers: leaderAuth,
-      })
-    ).json<{
-      features: {
-        properties: { code: string; level: string };
-        geometry: { type: string; coordinates: unknown };
-      }[];
-    }>();
-    const cell = shape.features.find((feature) => feature.properties.level === 'microGrid')!;
-    const ring = (
-      cell.geometry.type === 'Polygon'
-        ? (cell.geometry.coordinates as number[][][])[0]!
-        : (cell.geometry.coordinates as number[][][][])[0]![0]!
-    ).slice(0, -1);
-    const location = {
-      lng: ring.reduce((sum, p) => sum + p[0]!, 0) / ring.length,
-      lat: ring.reduce((sum, p) => sum + p[1]!, 0) / ring.length,
-    };
+    const location = await pointInside(app, leaderAuth, community.code, 'microGrid');
     const tree = await get<CategoryAnswer[]>('/api/categories');
     const reported = await app.inject({
       method: 'POST',
