@@ -1,37 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Checkbox,
-  Drawer,
-  Form,
-  Image,
-  Input,
-  InputNumber,
-  Rate,
-  Spin,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd';
-import { ArrowLeftOutlined, CameraOutlined } from '@ant-design/icons';
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Image, Spin, Tag, Timeline, Typography } from 'antd';
+import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { errorText } from '../api/client';
 import { localized } from '../i18n';
-import { attachmentUrl, eventApi, uploadAttachment, type EventDetail } from '../events/api';
-import {
-  actionBody,
-  actionForm,
-  deadlineColour,
-  DEADLINE_HEX,
-  stateColour,
-  type ActionFormValues,
-  type EventDeadline,
-} from '../events/logic';
+import { ActionForm } from '../events/ActionForm';
+import { attachmentUrl, eventApi, type EventDetail } from '../events/api';
+import { deadlineColour, DEADLINE_HEX, stateColour, type EventDeadline } from '../events/logic';
 import { formatTime } from '../settings/time';
-import { downscale } from './photos';
 
 /** Actions on the main path get the primary colour. */
 const PRIMARY = new Set([
@@ -87,15 +64,9 @@ export function TaskPage() {
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   const { id } = useParams();
   const navigate = useNavigate();
-  const { message } = App.useApp();
   const [detail, setDetail] = useState<EventDetail | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [action, setAction] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [uploaded, setUploaded] = useState<string[]>([]);
-  const [form] = Form.useForm<ActionFormValues>();
-  const photoInput = useRef<HTMLInputElement>(null);
 
   const load = useCallback(
     (signal?: AbortSignal) => {
@@ -115,59 +86,6 @@ export function TaskPage() {
     return () => controller.abort();
   }, [load]);
 
-  const open = (name: string) => {
-    setActionError(null);
-    setUploaded([]);
-    form.resetFields();
-    if (actionForm(name).rating) form.setFieldsValue({ score: 5 });
-    setAction(name);
-  };
-
-  const addPhotos = async (files: FileList | null) => {
-    if (!files) return;
-    setBusy(true);
-    try {
-      for (const file of Array.from(files)) {
-        const photo = await downscale(file);
-        const answer = await uploadAttachment(new File([photo.blob], photo.name, { type: photo.type }));
-        setUploaded((previous) => [...previous, answer.hash]);
-      }
-    } catch (error) {
-      setActionError(errorText(error));
-    } finally {
-      setBusy(false);
-      if (photoInput.current) photoInput.current.value = '';
-    }
-  };
-
-  const submit = async () => {
-    if (!detail || !action) return;
-    const values = await form.validateFields();
-    setBusy(true);
-    setActionError(null);
-    try {
-      const next = await eventApi.act(
-        detail.id,
-        action,
-        actionBody(action, { ...values, attachments: uploaded }, detail.version),
-      );
-      setDetail(next);
-      setAction(null);
-      void message.success(t('events.actionDone', { action: t(`events.action.${action}`) }));
-    } catch (error) {
-      setActionError(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const spec = action ? actionForm(action) : null;
-  const standards =
-    spec?.standards === 'filing'
-      ? (detail?.category?.filingStandards ?? [])
-      : spec?.standards === 'closing'
-        ? (detail?.category?.closingStandards ?? [])
-        : [];
   const colour = deadlineColour((detail as { deadlines?: EventDeadline[] } | null)?.deadlines, new Date());
 
   return (
@@ -229,7 +147,7 @@ export function TaskPage() {
                 <Button
                   key={name}
                   type={PRIMARY.has(name) ? 'primary' : 'default'}
-                  onClick={() => open(name)}
+                  onClick={() => setAction(name)}
                   data-testid={`task-action-${name}`}
                 >
                   {t(`events.action.${name}`, { defaultValue: name })}
@@ -258,109 +176,16 @@ export function TaskPage() {
         </>
       ) : null}
 
-      <Drawer
-        open={action !== null}
-        placement="bottom"
-        size="auto"
+      <ActionForm
+        detail={detail}
+        action={action}
+        layout="phone"
         onClose={() => setAction(null)}
-        title={action ? t(`events.action.${action}`, { defaultValue: action }) : ''}
-        destroyOnHidden
-        className="wa-sheet"
-        footer={
-          <Button
-            type="primary"
-            block
-            loading={busy}
-            onClick={() => void submit().catch(() => undefined)}
-            data-testid="action-submit"
-          >
-            {t('workerApp.task.confirm')}
-          </Button>
-        }
-      >
-        <Form form={form} layout="vertical">
-          {spec?.department || spec?.assignee ? (
-            <Alert type="info" showIcon title={t('workerApp.task.useConsole')} style={{ marginBottom: 12 }} />
-          ) : null}
-          {spec?.standards && standards.length > 0 ? (
-            <Form.Item
-              name="standards"
-              label={t(spec.standards === 'filing' ? 'events.filingStandards' : 'events.closingStandards')}
-              rules={[
-                {
-                  validator: (_rule, value: number[] | undefined) =>
-                    (value ?? []).length === standards.length
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t('events.tickAll'))),
-                },
-              ]}
-            >
-              <Checkbox.Group
-                className="wa-standards"
-                options={standards.map((standard, index) => ({
-                  value: index,
-                  label: localized(standard, language),
-                }))}
-              />
-            </Form.Item>
-          ) : null}
-          {spec?.rating ? (
-            <>
-              <Form.Item name="score" label={t('events.score')} rules={[{ required: true }]}>
-                <Rate />
-              </Form.Item>
-              <Form.Item name="comment" label={t('events.comment')}>
-                <Input.TextArea rows={2} maxLength={2000} />
-              </Form.Item>
-            </>
-          ) : null}
-          {spec?.days ? (
-            <Form.Item
-              name="days"
-              label={t('events.days')}
-              rules={[{ required: true, message: t('events.required') }]}
-            >
-              <InputNumber min={1} max={365} />
-            </Form.Item>
-          ) : null}
-          {spec?.confirmed ? (
-            <Form.Item name="confirmed" valuePropName="checked">
-              <Checkbox data-testid="action-confirmed">{t('events.confirmed')}</Checkbox>
-            </Form.Item>
-          ) : null}
-          {spec && spec.text !== 'none' ? (
-            <Form.Item
-              name="text"
-              label={t(spec.text === 'reason' ? 'events.reason' : 'events.note')}
-              rules={
-                spec.textRequired ? [{ required: true, whitespace: true, message: t('events.required') }] : []
-              }
-            >
-              <Input.TextArea
-                rows={3}
-                maxLength={spec.text === 'reason' ? 2000 : 5000}
-                data-testid="action-text"
-              />
-            </Form.Item>
-          ) : null}
-          {spec?.attachments ? (
-            <label className="wa-photo-add wa-photo-add-inline">
-              <CameraOutlined />
-              <span>{t('workerApp.task.addPhoto', { count: uploaded.length })}</span>
-              <input
-                ref={photoInput}
-                type="file"
-                accept="image/*"
-                capture="environment"
-                multiple
-                hidden
-                onChange={(event) => void addPhotos(event.target.files)}
-              />
-            </label>
-          ) : null}
-        </Form>
-        {actionError ? <Alert type="error" showIcon title={actionError} data-testid="action-error" /> : null}
-      </Drawer>
+        onDone={(next) => {
+          setDetail(next);
+          setAction(null);
+        }}
+      />
     </div>
   );
 }

@@ -1,19 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
   Alert,
-  App,
   Button,
-  Checkbox,
   Descriptions,
   Drawer,
   Empty,
-  Form,
   Image,
-  Input,
-  InputNumber,
-  Modal,
   Rate,
-  Select,
   Space,
   Spin,
   Tag,
@@ -26,16 +19,10 @@ import { errorText } from '../api/client';
 import { localized } from '../i18n';
 import { formatTime } from '../settings/time';
 import { BlowWhistleModal } from '../whistles/BlowWhistleModal';
+import { ActionForm } from './ActionForm';
 import { DeadlineTag } from './DeadlineTag';
 import { attachmentUrl, eventApi, type Department, type EventDetail } from './api';
-import {
-  actionBody,
-  actionForm,
-  FINAL_STATES,
-  stateColour,
-  type ActionFormValues,
-  type EventDeadline,
-} from './logic';
+import { FINAL_STATES, stateColour, type EventDeadline } from './logic';
 
 /** Actions that change the main path get the primary colour; the rest stay plain. */
 const PRIMARY = new Set([
@@ -92,14 +79,10 @@ export interface EventDrawerProps {
 export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawerProps) {
   const { t, i18n } = useTranslation();
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
-  const { message } = App.useApp();
   const [detail, setDetail] = useState<EventDetail | null>(null);
   const [loading, setLoading] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [action, setAction] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<ActionFormValues>();
   // 吹哨 is its own API (POST /api/events/:id/whistles), not an action of the event's machine: the button follows
   // the user's whistle.blow permission, and the server still checks the event's grid
   const permissions = usePermissions();
@@ -135,41 +118,6 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
     return language === 'en' ? department.nameEn || department.name : department.name;
   };
 
-  const openAction = (name: string) => {
-    if (!detail) return;
-    setActionError(null);
-    form.resetFields();
-    const spec = actionForm(name);
-    if (spec.department) form.setFieldsValue({ departmentId: detail.suggestion?.departmentId });
-    if (spec.rating) form.setFieldsValue({ score: 5 });
-    setAction(name);
-  };
-
-  const submit = async () => {
-    if (!detail || !action) return;
-    const values = await form.validateFields();
-    setBusy(true);
-    setActionError(null);
-    try {
-      const next = await eventApi.act(detail.id, action, actionBody(action, values, detail.version));
-      setDetail(next);
-      setAction(null);
-      onChanged(next);
-      void message.success(t('events.actionDone', { action: t(`events.action.${action}`) }));
-    } catch (error) {
-      setActionError(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const spec = action ? actionForm(action) : null;
-  const standards =
-    spec?.standards === 'filing'
-      ? (detail?.category?.filingStandards ?? [])
-      : spec?.standards === 'closing'
-        ? (detail?.category?.closingStandards ?? [])
-        : [];
   const deadlines = (detail as { deadlines?: EventDeadline[] } | null)?.deadlines;
   const now = new Date();
   const mayWhistle =
@@ -215,7 +163,7 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
                   type={PRIMARY.has(name) ? 'primary' : 'default'}
                   danger={DANGER.has(name)}
                   data-testid={`action-${name}`}
-                  onClick={() => openAction(name)}
+                  onClick={() => setAction(name)}
                 >
                   {t(`events.action.${name}`, { defaultValue: name })}
                 </Button>
@@ -331,125 +279,17 @@ export function EventDrawer({ id, departments, onClose, onChanged }: EventDrawer
           )}
         </div>
       ) : null}
-      <Modal
-        open={action !== null}
-        title={action ? t(`events.action.${action}`, { defaultValue: action }) : ''}
-        okText={t('events.confirm')}
-        confirmLoading={busy}
-        onOk={() => void submit().catch(() => undefined)}
-        onCancel={() => setAction(null)}
-        destroyOnHidden
-        okButtonProps={{ 'data-testid': 'action-submit' } as never}
-      >
-        <Form form={form} layout="vertical" data-testid="action-form">
-          {spec?.department ? (
-            <Form.Item
-              name="departmentId"
-              label={t('events.department')}
-              rules={[{ required: true, message: t('events.required') }]}
-            >
-              <Select
-                data-testid="action-department"
-                options={departments.map((d) => ({
-                  value: d.id,
-                  label: `${language === 'en' ? d.nameEn || d.name : d.name}${d.id === detail?.suggestion?.departmentId ? ` (${t('events.suggested')})` : ''}`,
-                }))}
-              />
-            </Form.Item>
-          ) : null}
-          {spec?.standards ? (
-            standards.length > 0 ? (
-              <Form.Item
-                name="standards"
-                label={t(spec.standards === 'filing' ? 'events.filingStandards' : 'events.closingStandards')}
-                rules={[
-                  {
-                    validator: (_rule, value: number[] | undefined) =>
-                      (value ?? []).length === standards.length
-                        ? Promise.resolve()
-                        : Promise.reject(new Error(t('events.tickAll'))),
-                  },
-                ]}
-              >
-                <Checkbox.Group
-                  data-testid="action-standards"
-                  className="event-standards"
-                  options={standards.map((standard, index) => ({
-                    value: index,
-                    label: localized(standard, language),
-                  }))}
-                />
-              </Form.Item>
-            ) : (
-              <Typography.Paragraph type="secondary">{t('events.noStandards')}</Typography.Paragraph>
-            )
-          ) : null}
-          {spec?.rating ? (
-            <>
-              <Form.Item name="score" label={t('events.score')} rules={[{ required: true }]}>
-                <Rate data-testid="action-score" />
-              </Form.Item>
-              <Form.Item name="comment" label={t('events.comment')}>
-                <Input.TextArea rows={2} maxLength={2000} />
-              </Form.Item>
-            </>
-          ) : null}
-          {spec?.difficulty ? (
-            <Form.Item
-              name="difficulty"
-              label={t('events.difficulty')}
-              rules={[{ required: true, message: t('events.required') }]}
-            >
-              <Select
-                data-testid="action-difficulty"
-                options={(['general', 'difficult', 'complex'] as const).map((value) => ({
-                  value,
-                  label: t(`events.difficultyName.${value}`),
-                }))}
-              />
-            </Form.Item>
-          ) : null}
-          {spec?.days ? (
-            <Form.Item
-              name="days"
-              label={t('events.days')}
-              rules={[{ required: true, message: t('events.required') }]}
-            >
-              <InputNumber min={1} max={365} />
-            </Form.Item>
-          ) : null}
-          {spec?.confirmed ? (
-            <Form.Item name="confirmed" valuePropName="checked">
-              <Checkbox>{t('events.confirmed')}</Checkbox>
-            </Form.Item>
-          ) : null}
-          {spec?.assignee ? (
-            <Form.Item
-              name="assigneeUserId"
-              label={t('events.assignee')}
-              rules={[{ required: true, message: t('events.required') }]}
-            >
-              <InputNumber min={1} />
-            </Form.Item>
-          ) : null}
-          {spec && spec.text !== 'none' ? (
-            <Form.Item
-              name="text"
-              label={t(spec.text === 'reason' ? 'events.reason' : 'events.note')}
-              rules={
-                spec.textRequired ? [{ required: true, whitespace: true, message: t('events.required') }] : []
-              }
-            >
-              <Input.TextArea
-                rows={3}
-                maxLength={spec.text === 'reason' ? 2000 : 5000}
-                data-testid="action-text"
-              />
-            </Form.Item>
-          ) : null}
-        </Form>
-        {actionError ? <Alert type="error" showIcon title={actionError} data-testid="action-error" /> : null}
-      </Modal>
+      <ActionForm
+        detail={detail}
+        action={action}
+        departments={departments}
+        onClose={() => setAction(null)}
+        onDone={(next) => {
+          setDetail(next);
+          setAction(null);
+          onChanged(next);
+        }}
+      />
       <BlowWhistleModal
         eventId={whistling && detail ? detail.id : null}
         departments={departments}

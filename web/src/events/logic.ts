@@ -132,6 +132,48 @@ export function actionForm(action: string): ActionFormSpec {
   }
 }
 
+/**
+ * Where an action's form is shown: the console's event drawer (a dialog) or the phone app's task page (a bottom
+ * sheet).
+ */
+export type ActionLayout = 'console' | 'phone';
+
+/** The fields an action's form shows in a layout (the spec of {@link actionForm} as one layout can offer it). */
+export interface ActionFields {
+  text: ActionFormSpec['text'];
+  textRequired: boolean;
+  standards: ActionFormSpec['standards'];
+  department: boolean;
+  assignee: boolean;
+  /** The phone has no department list and no people picker: an action that needs one points to the console. */
+  useConsole: boolean;
+  rating: boolean;
+  days: boolean;
+  confirmed: boolean;
+  difficulty: boolean;
+  /** Photos from the camera; the console has no photo picker in its action dialog. */
+  photos: boolean;
+}
+
+/** The fields of an action's form in a layout: the same spec everywhere, less what the layout cannot offer. */
+export function actionFields(action: string, layout: ActionLayout): ActionFields {
+  const spec = actionForm(action);
+  const phone = layout === 'phone';
+  return {
+    text: spec.text,
+    textRequired: spec.textRequired,
+    standards: spec.standards,
+    department: spec.department && !phone,
+    assignee: spec.assignee && !phone,
+    useConsole: phone && (spec.department || spec.assignee),
+    rating: spec.rating,
+    days: spec.days,
+    confirmed: spec.confirmed,
+    difficulty: spec.difficulty ?? false,
+    photos: spec.attachments && phone,
+  };
+}
+
 /** Values of an action's form as the form holds them. */
 export interface ActionFormValues {
   text?: string;
@@ -171,6 +213,17 @@ export function actionBody(
   if (spec.assignee) body.assigneeUserId = values.assigneeUserId;
   if (spec.difficulty) body.difficulty = values.difficulty;
   return body;
+}
+
+/** The values an action's form opens with: five stars for a rating, the suggested department for a dispatch. */
+export function actionDefaults(
+  fields: ActionFields,
+  suggestedDepartmentId: number | undefined,
+): ActionFormValues {
+  const values: ActionFormValues = {};
+  if (fields.department) values.departmentId = suggestedDepartmentId;
+  if (fields.rating) values.score = 5;
+  return values;
 }
 
 /** States in which an event is over (src/events/machine.ts FINAL_STATES). */
