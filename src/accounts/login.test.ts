@@ -46,6 +46,8 @@ describe('login, lockout and sessions', () => {
       displayName: 'wang.wei',
       roles: ['grid_worker'],
       grids: user.gridCodes,
+      // the worker's only grid, where the first screen starts
+      startGrid: { code: user.gridCodes[0], name: expect.any(String), level: expect.any(String) },
     });
     expect(JSON.stringify(body)).not.toContain('argon2');
 

@@ -42,23 +42,25 @@ const PERMISSION_LIST: Record<Permission, true> = {
   'case.manage': true,
 };
 
-export function presentSessionUser(account: Account): SessionUser {
+export function presentSessionUser(account: Account, startGrid: SessionUser['startGrid']): SessionUser {
   return {
     id: account.id,
     username: account.username,
     displayName: account.displayName,
     roles: account.roles,
     grids: account.gridCodes,
+    startGrid,
   };
 }
 
-export function presentMe(user: AuthUser): Static<typeof MeResponse> {
+export function presentMe(user: AuthUser, startGrid: SessionUser['startGrid']): Static<typeof MeResponse> {
   return {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
     roles: user.roles,
     grids: user.gridCodes,
+    startGrid,
     permissions: (Object.keys(PERMISSION_LIST) as Permission[]).filter((permission) =>
       may(user.roles, permission),
     ),

@@ -21,7 +21,7 @@ import {
 
 /** Login, the signed-in user, and user administration (D1). Routes are thin: validate, authorize, call, present. */
 export async function accountRoutes(app: App, services: Services): Promise<void> {
-  const { accounts, clock } = services;
+  const { accounts, clock, grids } = services;
 
   app.post(
     '/api/auth/login',
@@ -39,10 +39,12 @@ export async function accountRoutes(app: App, services: Services): Promise<void>
     },
     async (request) => {
       const result = await accounts.login(request.body.username, request.body.password);
+      // the first screen's grid comes with the session, so the console asks for its map and portrait at once
+      const signedIn = await accounts.authenticate(result.token);
       return {
         token: result.token,
         expiresAt: result.expiresAt.toISOString(),
-        user: presentSessionUser(result.user),
+        user: presentSessionUser(result.user, signedIn ? await grids.startGrid(signedIn.scope) : null),
       };
     },
   );
@@ -74,7 +76,10 @@ export async function accountRoutes(app: App, services: Services): Promise<void>
         response: { 200: MeResponse, ...problemResponses(401) },
       },
     },
-    async (request) => presentMe(requireUser(request)),
+    async (request) => {
+      const user = requireUser(request);
+      return presentMe(user, await grids.startGrid(user.scope));
+    },
   );
 
   app.get(

@@ -48,12 +48,23 @@ export const LoginBody = Type.Object(
 export type LoginBody = Static<typeof LoginBody>;
 
 /** The signed-in user as the web client keeps it. */
+/** The grid the user's first screen starts from (GridService.startGrid). */
+export const StartGrid = Type.Union(
+  [Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() }), Type.Null()],
+  {
+    description:
+      '首屏网格 The grid the first screen (map and portrait) starts from: the only top grid the user may see, ' +
+      'then down while there is one way down; null without any grid',
+  },
+);
+
 export const SessionUser = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
   displayName: Type.String(),
   roles: Type.Array(RoleSchema),
   grids: Type.Array(Type.String(), { description: '绑定网格代码 Codes of the bound grids' }),
+  startGrid: StartGrid,
 });
 export type SessionUser = Static<typeof SessionUser>;
 
@@ -69,6 +80,7 @@ export const MeResponse = Type.Object({
   displayName: Type.String(),
   roles: Type.Array(RoleSchema),
   grids: Type.Array(Type.String()),
+  startGrid: StartGrid,
   permissions: Type.Array(Type.String(), { description: '权限 What the roles allow, for showing menus' }),
 });
 

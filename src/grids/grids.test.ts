@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../core/audit.js';
 import { rowsOf } from '../core/db.js';
 import { buildTestApp, login, type TestApp } from '../../test/helpers.js';
 import {
@@ -575,6 +576,40 @@ describe('the grid map through the API', () => {
       expect(
         (await t.app.inject({ url: '/api/grids/locate?lng=121.42&lat=31.32', headers: resident })).statusCode,
       ).toBe(200);
+    });
+
+    it("the session names the first screen's grid: the only top grid, then down while there is one way down", async () => {
+      for (const [username, grids] of [
+        ['street2', [S2]],
+        ['twostreets', [S1, S2]],
+      ] as const) {
+        await t.services.accounts.createUser(
+          { username, displayName: username, password: PASSWORD, roles: ['command_centre'], grids: [...grids] },
+          systemActor,
+        );
+      }
+      const startOf = async (username: string) => {
+        const signIn = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username, password: PASSWORD },
+        });
+        expect(signIn.statusCode).toBe(200);
+        const { token, user } = signIn.json<{ token: string; user: { startGrid: { code: string } | null } }>();
+        const me = await t.app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+        // the same grid whether the console has just signed in or comes back with a stored session
+        expect(me.json<{ startGrid: unknown }>().startGrid).toEqual(user.startGrid);
+        return user.startGrid?.code ?? null;
+      };
+      // the district has two streets: it starts there; a street of several areas starts at the street
+      expect(await startOf('admin')).toBe(D);
+      expect(await startOf('district')).toBe(D);
+      expect(await startOf('centre1')).toBe(S1);
+      expect(await startOf('worker111')).toBe(M111);
+      // the second street has a single micro-grid: one way down, so that is where the map starts
+      expect(await startOf('street2')).toBe(M21);
+      // two bound streets: the first of them
+      expect(await startOf('twostreets')).toBe(S1);
     });
 
     it('a command centre cannot write into the neighbouring street or create a top-level grid', async () => {

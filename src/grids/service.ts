@@ -258,6 +258,22 @@ export class GridService {
     return gridQueries.list(this.db, { ids, scope: condition }, page);
   }
 
+  /**
+   * The grid a user's first screen (the dashboard's map and portrait) starts from: the only top grid the user may
+   * see, then down while there is only one way down (a district with a single street in the system). With several
+   * top grids, the first of them.
+   */
+  async startGrid(scope: Scope): Promise<{ code: string; name: string; level: string } | null> {
+    const tops = await this.list({ page: 1, pageSize: 2 }, scope);
+    let start = tops.items[0];
+    for (let depth = 0; start && tops.total === 1 && start.childCount > 0 && depth < 4; depth++) {
+      const below = await this.list({ parent: start.code, page: 1, pageSize: 2 }, scope);
+      if (below.total !== 1) break;
+      start = below.items[0]!;
+    }
+    return start ? { code: start.code, name: start.name, level: start.level } : null;
+  }
+
   async boundaryHistory(code: string, scope: Scope) {
     const row = await this.get(code, scope);
     return gridQueries.boundaryHistory(this.db, row.id);
