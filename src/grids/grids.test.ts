@@ -584,7 +584,13 @@ describe('the grid map through the API', () => {
         ['twostreets', [S1, S2]],
       ] as const) {
         await t.services.accounts.createUser(
-          { username, displayName: username, password: PASSWORD, roles: ['command_centre'], grids: [...grids] },
+          {
+            username,
+            displayName: username,
+            password: PASSWORD,
+            roles: ['command_centre'],
+            grids: [...grids],
+          },
           systemActor,
         );
       }
@@ -595,7 +601,10 @@ describe('the grid map through the API', () => {
           payload: { username, password: PASSWORD },
         });
         expect(signIn.statusCode).toBe(200);
-        const { token, user } = signIn.json<{ token: string; user: { startGrid: { code: string } | null } }>();
+        const { token, user } = signIn.json<{
+          token: string;
+          user: { startGrid: { code: string } | null };
+        }>();
         const me = await t.app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
         // the same grid whether the console has just signed in or comes back with a stored session
         expect(me.json<{ startGrid: unknown }>().startGrid).toEqual(user.startGrid);

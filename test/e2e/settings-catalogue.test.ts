@@ -354,19 +354,27 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
       .toBeGreaterThan(0);
     const elapsed = Math.round(performance.now() - start);
     // the page's own clock (this file has no DOM types: the script runs in the page)
-    const navigation = await page.evaluate<{ domContentLoaded: number; load: number; shown: number }>(
+    const navigation = await page.evaluate<{
+      domContentLoaded: number;
+      load: number;
+      shown: number;
+      marks: string;
+    }>(
       `(() => {
         const entry = performance.getEntriesByType('navigation')[0];
         return {
           domContentLoaded: Math.round(entry ? entry.domContentLoadedEventEnd : 0),
           load: Math.round(entry ? entry.loadEventEnd : 0),
           shown: Math.round(performance.now()),
+          // the map's own moments (GridMap.tsx): made, style loaded, first drawn with its grids
+          marks: performance.getEntriesByType('mark').filter((mark) => mark.name.startsWith('gezhi:'))
+            .map((mark) => mark.name.slice(6) + ' ' + Math.round(mark.startTime) + ' ms').join(', '),
         };
       })()`,
     );
     console.log(
       `\nconsolex first screen (centre, 1366×768, localhost, Chromium ${browser.version()}): navigation → map and counters shown ${elapsed} ms (counters ${countersShown} ms) ` +
-        `(in-page: DOMContentLoaded ${navigation.domContentLoaded} ms, load ${navigation.load} ms, shown by ${navigation.shown} ms)`,
+        `(in-page: DOMContentLoaded ${navigation.domContentLoaded} ms, load ${navigation.load} ms, ${navigation.marks}, shown by ${navigation.shown} ms)`,
     );
     for (const request of requests.sort((a, b) => a.began - b.began))
       console.log(

@@ -6,6 +6,7 @@ import zhCN from 'antd/es/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { LoginPage } from './accounts/LoginPage';
+import { DashboardPage } from './dashboard/firstScreen';
 import { SessionProvider } from './accounts/session';
 import { SettingsGate, SettingsHome } from './settings/SettingsGate';
 import { ConsoleLayout } from './ui/ConsoleLayout';
@@ -14,10 +15,8 @@ import { RequireSession } from './ui/RequireSession';
 
 // the map page brings maplibre (~800 kB); the login page does not wait for it
 const GridsPage = lazy(() => import('./grids/GridsPage').then((module) => ({ default: module.GridsPage })));
-// the dashboard brings the map and echarts, the people pages their tables; each loads when opened
-const DashboardPage = lazy(() =>
-  import('./dashboard/DashboardPage').then((module) => ({ default: module.DashboardPage })),
-);
+// the people pages bring their tables; each page loads when opened (the dashboard, with the map and echarts,
+// is loaded at start-up when it is the first screen: dashboard/firstScreen.ts)
 const PeoplePage = lazy(() =>
   import('./people/PeoplePage').then((module) => ({ default: module.PeoplePage })),
 );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, tokenStore } from '../api/client';
+import { updateStoredStartGrid, type StartGrid } from './session';
 
 /**
  * What the server says about roles and permissions, asked once per session: the role names (GET /api/roles, from
@@ -16,6 +17,7 @@ interface Me {
   id: number;
   roles: string[];
   permissions: string[];
+  startGrid?: StartGrid | null;
 }
 
 let rolesPromise: Promise<RoleName[]> | null = null;
@@ -32,10 +34,16 @@ function loadRoles(): Promise<RoleName[]> {
 function loadMe(): Promise<Me> {
   const token = tokenStore.get();
   if (!me || me.token !== token) {
-    const promise = api<Me>('/api/auth/me').catch((error: unknown) => {
-      me = null;
-      throw error;
-    });
+    const promise = api<Me>('/api/auth/me').then(
+      (answer) => {
+        if (answer.startGrid !== undefined) updateStoredStartGrid(answer.id, answer.startGrid);
+        return answer;
+      },
+      (error: unknown) => {
+        me = null;
+        throw error;
+      },
+    );
     me = { token, promise };
   }
   return me.promise;

@@ -4,12 +4,21 @@ import { api, setUnauthorizedListener, tokenStore } from '../api/client';
 /** A grid a user is bound to; the login answer may give codes or small objects. */
 export type BoundGrid = string | { code: string; name?: string };
 
+/** The grid the first screen (the dashboard's map and portrait) starts from, as the server chose it. */
+export interface StartGrid {
+  code: string;
+  name: string;
+  level: string;
+}
+
 export interface SessionUser {
   id: number;
   username: string;
   displayName: string;
   roles: string[];
   grids: BoundGrid[];
+  /** Absent in a session stored before the server gave it; null for a user without grids. */
+  startGrid?: StartGrid | null;
 }
 
 export interface LoginAnswer {
@@ -36,7 +45,11 @@ interface SessionContextValue {
 const USER_KEY = 'gezhi.session';
 const SessionContext = createContext<SessionContextValue | null>(null);
 
-function readStoredSession(): SessionUser | null {
+/**
+ * The stored session's user as it was when the page opened (null without a live session), for code that runs
+ * before React: the start-up requests of the first screen.
+ */
+export function readStoredSession(): SessionUser | null {
   if (!tokenStore.get()) return null;
   try {
     const stored = JSON.parse(localStorage.getItem(USER_KEY) ?? 'null') as StoredSession | null;
@@ -98,6 +111,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [user, signOutReason, signIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/**
+ * Keeps the stored session's first-screen grid in step with the server's (GET /api/auth/me): when the user's grids
+ * change, the next start asks for the right map at once.
+ */
+export function updateStoredStartGrid(userId: number, startGrid: StartGrid | null): void {
+  try {
+    const stored = JSON.parse(localStorage.getItem(USER_KEY) ?? 'null') as StoredSession | null;
+    if (!stored || stored.user.id !== userId) return;
+    if (JSON.stringify(stored.user.startGrid ?? null) === JSON.stringify(startGrid)) return;
+    localStorage.setItem(USER_KEY, JSON.stringify({ ...stored, user: { ...stored.user, startGrid } }));
+  } catch {
+    // nothing stored
+  }
 }
 
 export function useSession(): SessionContextValue {

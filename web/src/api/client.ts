@@ -113,6 +113,36 @@ function withQuery(path: string, query: RequestOptions['query']): string {
   return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
 }
 
+/** How long an answer asked for ahead of time waits for the page that needs it. */
+const PREFETCH_MS = 15_000;
+
+/** GET requests started ahead of time (the first screen's data at start-up), each taken once by `api`. */
+const early = new Map<string, { token: string | null; at: number; response: Promise<Response> }>();
+let collecting = false;
+
+/**
+ * Starts the GET requests that `requests` makes through `api`, without waiting for them or reading them: the page
+ * that later asks for the same address with the same session gets that answer (once, within PREFETCH_MS) instead
+ * of asking again. Used at start-up, while the page's code is still loading, so the data and the code come
+ * together. `requests` runs synchronously; the `api` calls made inside it never settle.
+ */
+export function prefetch(requests: () => void): void {
+  collecting = true;
+  try {
+    requests();
+  } finally {
+    collecting = false;
+  }
+}
+
+/** The answer started ahead of time for this address and session, if still fresh; it is taken only once. */
+function takeEarly(url: string, token: string | null): Promise<Response> | null {
+  const entry = early.get(url);
+  if (!entry) return null;
+  early.delete(url);
+  return entry.token === token && performance.now() - entry.at < PREFETCH_MS ? entry.response : null;
+}
+
 /** JSON request to the gezhi API with the session's bearer token; throws ApiError on any failure. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const token = tokenStore.get();
@@ -122,15 +152,28 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const url = withQuery(path, options.query);
+  const method = options.method ?? 'GET';
+
+  if (collecting && method === 'GET') {
+    const response = fetch(url, { method, headers });
+    // an answer nobody takes is dropped; a failure is seen by the page that takes it
+    response.catch(() => undefined);
+    early.set(url, { token, at: performance.now(), response });
+    return new Promise<T>(() => undefined);
+  }
 
   let response: Response;
   try {
-    response = await fetch(withQuery(path, options.query), {
-      method: options.method ?? 'GET',
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
+    const ahead = method === 'GET' ? takeEarly(url, token) : null;
+    response = await (ahead ??
+      fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
+      }));
+    options.signal?.throwIfAborted();
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'network', null, error instanceof Error ? error.message : 'network error');

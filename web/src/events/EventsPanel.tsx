@@ -2,12 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Card, Empty, Statistic, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { eventApi, streamUrl, type EventSummary } from './api';
-import { completionRate, FINAL_STATES, isEventMessage, startOfDay, stateColour } from './logic';
+import { countersQuery, FEED_SIZE, OPEN_EVENTS_SIZE } from '../dashboard/firstScreen';
+import { completionRate, FINAL_STATES, isEventMessage, stateColour } from './logic';
 import './events.css';
 
-/** How far back the completion rate looks (办结率 of the last 30 days). */
-const PERIOD_DAYS = 30;
-const FEED_SIZE = 8;
 /** Without a stream message the panel still refreshes now and then (a proxy may cut the stream). */
 const POLL_MS = 60_000;
 
@@ -37,11 +35,10 @@ async function loadCounters(
   now: Date,
   signal: AbortSignal,
 ): Promise<{ counters: EventCounters; open: OpenEvents }> {
-  const periodStart = new Date(now.getTime() - PERIOD_DAYS * 86_400_000).toISOString();
   // the counters in one answer (GET /api/events/stats), the newest events for the map's markers beside it
   const [stats, newest] = await Promise.all([
-    eventApi.stats({ todayFrom: startOfDay(now), periodFrom: periodStart }, signal),
-    eventApi.list({ pageSize: 200 }, signal),
+    eventApi.stats(countersQuery(now), signal),
+    eventApi.list({ pageSize: OPEN_EVENTS_SIZE }, signal),
   ]);
   const open = newest.items.filter((item) => !(FINAL_STATES as readonly string[]).includes(item.state));
   return {

@@ -26,6 +26,9 @@ const DEFAULT_CENTRE: [number, number] = [121.47, 31.23];
 /** More names than this would cost more than they help; the rest show on hover. */
 const MAX_LABELS = 400;
 
+// the map's worker starts loading with this module, not when the first map is made (after its data has come)
+maplibregl.prewarm();
+
 function baseStyle(): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
   const layers: LayerSpecification[] = [
@@ -85,6 +88,11 @@ function prepare(collection: GridFeatureCollection) {
   return { data, drawn, bounds };
 }
 
+/** Room around the grids when the view is fitted to them; `right` leaves space for a card over the map. */
+function fitPadding(rightInset: number) {
+  return { top: 48, bottom: 48, left: 48, right: 48 + rightInset };
+}
+
 export interface GridMapProps {
   collection: GridFeatureCollection | null;
   /** The grid whose subtree is drawn; its children get names on the map. */
@@ -101,6 +109,8 @@ export interface GridMapProps {
   onMarkerClick?(id: number): void;
   /** A click anywhere on the map gives its point (a report's location); grid selection still happens. */
   onPick?(point: { lng: number; lat: number }): void;
+  /** Called once, when the map has first drawn its grids (or has none to draw). */
+  onDrawn?(): void;
 }
 
 export interface MapMarker {
@@ -122,6 +132,7 @@ export function GridMap({
   markers,
   onMarkerClick,
   onPick,
+  onDrawn,
 }: GridMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
@@ -137,20 +148,38 @@ export function GridMap({
   const onPickRef = useRef(onPick);
   onMarkerClickRef.current = onMarkerClick;
   onPickRef.current = onPick;
+  const onDrawnRef = useRef(onDrawn);
+  onDrawnRef.current = onDrawn;
+  /** The data the source holds, so that the same data is neither sent to the map's worker nor fitted twice. */
+  const applied = useRef<ReturnType<typeof prepare> | null>(null);
   const pointMarkers = useRef<maplibregl.Marker[]>([]);
 
   const prepared = useMemo(() => (collection ? prepare(collection) : null), [collection]);
+  const preparedRef = useRef(prepared);
+  preparedRef.current = prepared;
 
-  // the map itself, once
+  // the map itself, once; with the grids already here it starts on them, so the first frames are the real ones
   useEffect(() => {
     if (!container.current) return;
     let map: MapLibreMap;
+    const initial = preparedRef.current;
+    const initialBounds = initial?.bounds ?? null;
+    performance.mark('gezhi:map-create');
     try {
       map = new maplibregl.Map({
         container: container.current,
         style: baseStyle(),
-        center: DEFAULT_CENTRE,
-        zoom: 11,
+        ...(initialBounds
+          ? {
+              bounds: [
+                [initialBounds[0], initialBounds[1]],
+                [initialBounds[2], initialBounds[3]],
+              ] as [[number, number], [number, number]],
+              fitBoundsOptions: { padding: fitPadding(rightInset), maxZoom: 17 },
+            }
+          : { center: DEFAULT_CENTRE, zoom: 11 }),
+        // no symbol layers to fade in: without it every change would repaint the map for 300 ms
+        fadeDuration: 0,
         attributionControl: TILE_URL ? { compact: true } : false,
         dragRotate: false,
         pitchWithRotate: false,
@@ -172,15 +201,22 @@ export function GridMap({
       className: 'grid-popup',
     });
     let hovered: string | null = null;
+    let drawn = false;
 
     map.on('load', () => {
+      performance.mark('gezhi:map-load');
       // a container that was still being laid out (an opening dialog) is measured again
-      map.resize();
+      const box = container.current;
+      const canvas = map.getCanvas();
+      if (box && (box.clientWidth !== canvas.clientWidth || box.clientHeight !== canvas.clientHeight))
+        map.resize();
       map.addSource('grids', {
         type: 'geojson',
-        data: { type: 'FeatureCollection', features: [] },
+        data: initial?.data ?? { type: 'FeatureCollection', features: [] },
         promoteId: 'code',
       });
+      // the camera was fitted to these grids when the map was made
+      if (initial) applied.current = initial;
       map.addLayer({
         id: 'grid-fill',
         type: 'fill',
@@ -255,9 +291,17 @@ export function GridMap({
       const element = container.current;
       if (!element || !map.getLayer('grid-fill')) return;
       element.dataset.state = 'idle';
+      // shown once drawn: the frames before (the background, then tile after tile) cost a software-rendered
+      // browser a readback each and tell nobody anything
+      element.dataset.shown = 'true';
       element.dataset.renderedGrids = String(
         map.queryRenderedFeatures({ layers: ['grid-fill', 'grid-outline'] }).length,
       );
+      if (applied.current && !drawn) {
+        drawn = true;
+        performance.mark('gezhi:map-drawn');
+        onDrawnRef.current?.();
+      }
     });
     map.on('moveend', () => placeLabels(map));
 
@@ -302,8 +346,14 @@ export function GridMap({
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !ready) return;
-    const source = map.getSource<GeoJSONSource>('grids');
-    source?.setData(prepared?.data ?? { type: 'FeatureCollection', features: [] });
+    // new data goes to the map's worker and is fitted; the data the map was made with already is
+    const fresh = applied.current !== prepared;
+    if (fresh) {
+      map
+        .getSource<GeoJSONSource>('grids')
+        ?.setData(prepared?.data ?? { type: 'FeatureCollection', features: [] });
+      applied.current = prepared;
+    }
     for (const { marker } of labels.current) marker.remove();
     labels.current = [];
     if (!prepared || prepared.drawn.length === 0) return;
@@ -322,14 +372,14 @@ export function GridMap({
       const marker = new maplibregl.Marker({ element, anchor: 'center' }).setLngLat(grid.anchor).addTo(map);
       labels.current.push({ grid, marker, element });
     }
-    if (prepared.bounds) {
+    if (fresh && prepared.bounds) {
       const [minLng, minLat, maxLng, maxLat] = prepared.bounds;
       map.fitBounds(
         [
           [minLng, minLat],
           [maxLng, maxLat],
         ],
-        { padding: { top: 48, bottom: 48, left: 48, right: 48 + rightInset }, maxZoom: 17, duration: 0 },
+        { padding: fitPadding(rightInset), maxZoom: 17, duration: 0 },
       );
     }
     placeLabels(map);
