@@ -5,9 +5,12 @@
  *
  *   npx tsx bench/console-load.ts [runs=5]
  *
- * Each moment is read on the page's own clock (from navigation start): DOMContentLoaded, the counters shown, the map
- * drawn with its grids; and, from the page's resource timing, when the dashboard's chunk, maplibre and the API
- * answers were asked for and came. The e2e test `settings-catalogue.test.ts` measures the same once per CI run.
+ * Each moment is read on the page's own clock (from navigation start, test/e2e/first-screen.ts): DOMContentLoaded, the
+ * counters shown, the map made, drawn with its grids, and that frame on screen (headless Chromium draws WebGL on the
+ * CPU, so this comes later than on a machine with a GPU); and, from the page's resource timing, when the dashboard's
+ * chunk, maplibre and the API answers were asked for and came. The e2e test `settings-catalogue.test.ts` measures
+ * the same once per CI run. `BENCH_DETAIL=1` prints one run's requests and the map's moments, `BENCH_TRACE=file.json`
+ * writes a Chrome trace of one cached run, `BENCH_PROFILE=1` prints where its main thread spent the time.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,12 @@ import { buildApp } from '../src/app.js';
 import { openConfiguredDatabase } from '../src/core/bootstrap.js';
 import { loadConfig } from '../src/core/config.js';
 import { seedDemo } from '../src/demo/seed.js';
+import {
+  FIRST_SCREEN_DONE,
+  FIRST_SCREEN_READ,
+  FIRST_SCREEN_RECORDER,
+  type FirstScreen,
+} from '../test/e2e/first-screen.js';
 import { environment, printTable, progress, type Row } from './util.js';
 
 const runs = Number(process.argv[2] ?? 5);
@@ -64,53 +73,11 @@ const login = (
   })
 ).json<{ token: string; expiresAt: string; user: unknown }>();
 
-interface Moments {
-  domContentLoaded: number;
-  counters: number;
-  map: number;
-  resources: { name: string; start: number; end: number }[];
-}
-
-/** Waits on the page for the counters and the drawn map, and reads the moments off the page's clock. */
-async function measure(page: Page): Promise<Moments> {
+/** Opens the dashboard and reads its moments off the page's clock (test/e2e/first-screen.ts). */
+async function measure(page: Page): Promise<FirstScreen> {
   await page.goto(`${base}/console/dashboard`);
-  const counters = await page
-    .waitForFunction(
-      `(() => {
-        const population = document.querySelector('[data-testid=counter-population] .ant-statistic-content-value');
-        const today = document.querySelector('[data-testid=event-counter-today] .ant-statistic-content-value');
-        return population && today ? performance.now() : 0;
-      })()`,
-      undefined,
-      { polling: 'raf', timeout: 30_000 },
-    )
-    .then((handle) => handle.jsonValue() as Promise<number>);
-  const map = await page
-    .waitForFunction(
-      `(() => {
-        const map = document.querySelector('[data-testid=grid-map]');
-        return map && map.getAttribute('data-state') === 'idle' && Number(map.getAttribute('data-rendered-grids')) > 0
-          ? performance.now() : 0;
-      })()`,
-      undefined,
-      { polling: 'raf', timeout: 30_000 },
-    )
-    .then((handle) => handle.jsonValue() as Promise<number>);
-  const rest = await page.evaluate<Omit<Moments, 'counters' | 'map'>>(`(() => {
-    const navigation = performance.getEntriesByType('navigation')[0];
-    return {
-      domContentLoaded: navigation ? navigation.domContentLoadedEventEnd : 0,
-      resources: [
-        ...performance.getEntriesByType('resource').map((entry) => ({
-          name: entry.name, start: entry.startTime, end: entry.responseEnd,
-        })),
-        ...performance.getEntriesByType('mark').map((entry) => ({
-          name: entry.name, start: entry.startTime, end: entry.startTime,
-        })),
-      ],
-    };
-  })()`);
-  return { ...rest, counters, map };
+  await page.waitForFunction(FIRST_SCREEN_DONE, undefined, { timeout: 30_000 });
+  return page.evaluate<FirstScreen>(FIRST_SCREEN_READ);
 }
 
 const short = (url: string) =>
@@ -119,13 +86,14 @@ const short = (url: string) =>
     .replace(/-[\w-]{8}\.js$/, '.js')
     .replace(/\?.*$/, '');
 
-async function session(cached: boolean): Promise<Moments[]> {
-  const results: Moments[] = [];
+async function session(cached: boolean): Promise<FirstScreen[]> {
+  const results: FirstScreen[] = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     await context.addInitScript(
       `localStorage.setItem('gezhi.token', ${JSON.stringify(login.token)}); localStorage.setItem('gezhi.session', ${JSON.stringify(JSON.stringify({ expiresAt: login.expiresAt, user: login.user }))}); localStorage.setItem('gezhi.language', 'zh-CN');`,
     );
+    await context.addInitScript(FIRST_SCREEN_RECORDER);
     const page = await context.newPage();
     if (cached) await measure(page);
     const profile = process.env.BENCH_PROFILE && cached && i === 0;
@@ -138,7 +106,10 @@ async function session(cached: boolean): Promise<Moments[]> {
     const trace = process.env.BENCH_TRACE && cached && i === 0;
     if (trace)
       await browser.startTracing(page, {
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'gpu'],
+        categories: (
+          process.env.BENCH_TRACE_CATEGORIES ??
+          'devtools.timeline,disabled-by-default-devtools.timeline,v8,gpu'
+        ).split(','),
       });
     results.push(await measure(page));
     if (trace) fs.writeFileSync(process.env.BENCH_TRACE!, await browser.stopTracing());
@@ -183,7 +154,7 @@ const median = (values: number[]) => {
 };
 
 const rows: Row[] = [];
-let detail: Moments | undefined;
+let detail: FirstScreen | undefined;
 for (const cached of [true, false]) {
   const results = await session(cached);
   const at = (pattern: RegExp, key: 'start' | 'end') =>
@@ -195,8 +166,12 @@ for (const cached of [true, false]) {
     'maplibre came': Math.round(at(/maplibre/, 'end')),
     'portrait asked': Math.round(at(/\/portrait/, 'start')),
     'counters shown': Math.round(median(results.map((r) => r.counters))),
+    'map made': Math.round(
+      median(results.map((r) => r.marks.find((m) => m.name === 'map-create')?.at ?? NaN)),
+    ),
     'map drawn': Math.round(median(results.map((r) => r.map))),
-    'map drawn, worst': Math.round(Math.max(...results.map((r) => r.map))),
+    'its frame on screen': Math.round(median(results.map((r) => r.presented))),
+    'on screen, worst': Math.round(Math.max(...results.map((r) => r.presented))),
   });
   if (cached) detail = results[Math.floor(results.length / 2)];
 }
@@ -207,7 +182,8 @@ printTable(
 );
 process.stdout.write(`${environment()}\n`);
 if (detail && process.env.BENCH_DETAIL) {
-  for (const entry of detail.resources.sort((a, b) => a.start - b.start))
+  const marks = detail.marks.map((mark) => ({ name: `gezhi:${mark.name}`, start: mark.at, end: mark.at }));
+  for (const entry of [...detail.resources, ...marks].sort((a, b) => a.start - b.start))
     process.stdout.write(
       `  ${String(Math.round(entry.start)).padStart(5)} → ${String(Math.round(entry.end)).padStart(5)} ms  ${short(entry.name)}\n`,
     );

@@ -41,6 +41,58 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The console's first screen is the dashboard, and its page, map (with maplibre, the biggest file) and events panel
+ * are lazily loaded chunks: the entry would ask for them only once its own code has run, and by then the server is
+ * busy with the dashboard's data. modulepreload links in index.html ask for them beside the entry, while the server
+ * has nothing else to do. Another first page fetches them in vain once; the browser then has them cached.
+ */
+function preloadFirstScreen(modules: string[]): Plugin {
+  return {
+    name: 'gezhi-preload-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, context) {
+        const { bundle, chunk: entry } = context;
+        if (!bundle || !entry || path.relative(root, context.filename) !== 'index.html') return;
+        const chunks = new Map(
+          Object.values(bundle)
+            .filter((output) => output.type === 'chunk')
+            .map((output) => [output.fileName, output]),
+        );
+        const loaded = new Set<string>();
+        const walk = (fileName: string, into: Set<string>) => {
+          if (into.has(fileName)) return;
+          into.add(fileName);
+          for (const next of chunks.get(fileName)?.imports ?? []) walk(next, into);
+        };
+        walk(entry.fileName, loaded);
+        const wanted = new Set<string>();
+        for (const output of chunks.values())
+          if (modules.some((module) => output.facadeModuleId?.endsWith(module)))
+            walk(output.fileName, wanted);
+        const files = [...wanted].filter((fileName) => !loaded.has(fileName));
+        const styles = files.flatMap((fileName) => [
+          ...(chunks.get(fileName)?.viteMetadata?.importedCss ?? []),
+        ]);
+        return [
+          ...files.map((fileName) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${fileName}` },
+            injectTo: 'head' as const,
+          })),
+          ...styles.map((fileName) => ({
+            tag: 'link',
+            attrs: { rel: 'preload', as: 'style', href: `/${fileName}` },
+            injectTo: 'head' as const,
+          })),
+        ];
+      },
+    },
+  };
+}
+
 const workerApp = workerAppFiles();
 
 /**
@@ -90,7 +142,18 @@ const workerAppServiceWorker = VitePWA({
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), workerApp.plugin, workerAppDevPages(), workerAppServiceWorker, precompress()],
+  plugins: [
+    react(),
+    workerApp.plugin,
+    workerAppDevPages(),
+    workerAppServiceWorker,
+    preloadFirstScreen([
+      'src/dashboard/DashboardPage.tsx',
+      'src/grids/GridMap.tsx',
+      'src/events/EventsPanel.tsx',
+    ]),
+    precompress(),
+  ],
   server: {
     port: 5173,
     proxy: { '/api': apiTarget, '/healthz': apiTarget },

@@ -25,6 +25,12 @@ import {
   textOf,
   type DemoServer,
 } from './harness.js';
+import {
+  FIRST_SCREEN_DONE,
+  FIRST_SCREEN_READ,
+  FIRST_SCREEN_RECORDER,
+  type FirstScreen,
+} from './first-screen.js';
 
 const PASSWORD = 'e2e-demo-password';
 const missing = missingForBrowser('the catalogue settings and whistles');
@@ -329,6 +335,8 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
     const page = await pageOf('centre');
     // the console's files once, as a returning user has them cached; then the measured navigation
     await page.goto(`${base}/console/login`);
+    // the page notes the moments on its own clock (first-screen.ts)
+    await page.addInitScript(FIRST_SCREEN_RECORDER);
     // which requests the first screen waits for, and how long each took (for the report, never asserted)
     const requests: { url: string; began: number; ms: number }[] = [];
     page.on('requestfinished', (request) => {
@@ -353,28 +361,14 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
       .poll(async () => Number(await map.getAttribute('data-rendered-grids')), WAIT)
       .toBeGreaterThan(0);
     const elapsed = Math.round(performance.now() - start);
-    // the page's own clock (this file has no DOM types: the script runs in the page)
-    const navigation = await page.evaluate<{
-      domContentLoaded: number;
-      load: number;
-      shown: number;
-      marks: string;
-    }>(
-      `(() => {
-        const entry = performance.getEntriesByType('navigation')[0];
-        return {
-          domContentLoaded: Math.round(entry ? entry.domContentLoadedEventEnd : 0),
-          load: Math.round(entry ? entry.loadEventEnd : 0),
-          shown: Math.round(performance.now()),
-          // the map's own moments (GridMap.tsx): made, style loaded, first drawn with its grids
-          marks: performance.getEntriesByType('mark').filter((mark) => mark.name.startsWith('gezhi:'))
-            .map((mark) => mark.name.slice(6) + ' ' + Math.round(mark.startTime) + ' ms').join(', '),
-        };
-      })()`,
-    );
+    await expect.poll(() => page.evaluate<boolean>(FIRST_SCREEN_DONE), WAIT).toBe(true);
+    const moments = await page.evaluate<FirstScreen>(FIRST_SCREEN_READ);
+    const ms = (value: number) => `${Math.round(value)} ms`;
     console.log(
-      `\nconsolex first screen (centre, 1366×768, localhost, Chromium ${browser.version()}): navigation → map and counters shown ${elapsed} ms (counters ${countersShown} ms) ` +
-        `(in-page: DOMContentLoaded ${navigation.domContentLoaded} ms, load ${navigation.load} ms, ${navigation.marks}, shown by ${navigation.shown} ms)`,
+      `\nconsolex first screen (centre, 1366×768, localhost, Chromium ${browser.version()}), on the page's clock from navigation: ` +
+        `map and counters on screen ${ms(Math.max(moments.counters, moments.presented))} (counters ${ms(moments.counters)}, ` +
+        `map drawn ${ms(moments.map)} and its frame on screen ${ms(moments.presented)}; DOMContentLoaded ${ms(moments.domContentLoaded)}; ` +
+        `${moments.marks.map((mark) => `${mark.name} ${ms(mark.at)}`).join(', ')}); seen by the test after ${elapsed} ms (counters ${countersShown} ms)`,
     );
     for (const request of requests.sort((a, b) => a.began - b.began))
       console.log(

@@ -35,6 +35,16 @@ async function topGrid(signal: AbortSignal): Promise<StartGrid | null> {
 /** The portrait's charts (echarts) wait for the map to be drawn, at most this long. */
 const CHARTS_AFTER_MS = 3_000;
 
+/** Runs `then` once the browser has put the last frame on screen and has nothing else to do (or after 1 s). */
+function afterFrame(then: () => void): void {
+  requestAnimationFrame(() => {
+    // (Safari has no requestIdleCallback)
+    if (typeof window.requestIdleCallback === 'function')
+      window.requestIdleCallback(then, { timeout: 1_000 });
+    else setTimeout(then, 100);
+  });
+}
+
 /**
  * 一网统管, first form: the map of the user's start grid with every grid below it outlined, the portrait's
  * counters beside it, and the events: counters, the newest ones live from the stream, open ones as markers.
@@ -151,7 +161,7 @@ export function DashboardPage() {
               onSelect={(code) => navigate(`/console/grids/${encodeURIComponent(code)}`)}
               markers={markers}
               onMarkerClick={openEvent}
-              onDrawn={() => setMapDrawn(true)}
+              onDrawn={() => afterFrame(() => setMapDrawn(true))}
               describe={({ level, gridType }) =>
                 `${localized(levels.get(level), language) || level} · ${t(`gridType.${gridType}`, { defaultValue: gridType })}`
               }

@@ -291,9 +291,6 @@ export function GridMap({
       const element = container.current;
       if (!element || !map.getLayer('grid-fill')) return;
       element.dataset.state = 'idle';
-      // shown once drawn: the frames before (the background, then tile after tile) cost a software-rendered
-      // browser a readback each and tell nobody anything
-      element.dataset.shown = 'true';
       element.dataset.renderedGrids = String(
         map.queryRenderedFeatures({ layers: ['grid-fill', 'grid-outline'] }).length,
       );
