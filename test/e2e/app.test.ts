@@ -18,6 +18,7 @@ import {
   pointInside,
   WAIT,
   missingForBrowser,
+  isolatedContext,
   openBrowser,
   shown,
   startDemoServer,
@@ -36,6 +37,9 @@ interface EventDetail {
   categoryCode: string;
   grids: { code: string }[];
   attachments: { hash: string; mime: string }[];
+  state: string;
+  selfHandled: boolean;
+  timeline: unknown[];
 }
 
 describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (390×844)', () => {
@@ -107,19 +111,14 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     }>().items[0]!;
     point = await pointInside(app, headers, grid.code);
     ({ browser } = await openBrowser(pageErrors));
-    context = await browser.newContext({
+    context = await isolatedContext(browser, pageErrors, {
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
       deviceScaleFactor: 3,
-      locale: 'zh-CN',
       geolocation: { longitude: point.lng, latitude: point.lat, accuracy: 12 },
       permissions: ['geolocation'],
       serviceWorkers: 'allow',
-    });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
-      pageErrors.push(`request outside the server: ${route.request().url()}`);
-      return route.abort();
     });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -348,6 +347,53 @@ describe.skipIf(missing.length > 0)('the grid worker’s phone app in Chromium (
     ).json<EventDetail>();
     expect(event.source).toBe('patrol');
     expect(event.grids.map((entry) => entry.code)).toContain(grid.code);
+  });
+
+  it('handles his own report on the spot from the task page (自处置): the note is required, the server has it handled', async () => {
+    // a report of worker1's in a class the policy lets a worker handle himself (市容环境, major class 01)
+    const categories = (await app.inject({ method: 'GET', url: '/api/categories', headers })).json<
+      { code: string; children: { code: string }[] }[]
+    >();
+    const minor = categories.find((major) => major.code === '01')!.children[0]!;
+    const title = `共享单车乱停 self-${Date.now()}`;
+    const reported = await app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers,
+      payload: { source: 'patrol', categoryCode: minor.code, title, location: point },
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    const id = reported.json<{ id: number }>().id;
+
+    await page.getByTestId('tab-tasks').click();
+    await shown(page.getByTestId('tasks-page'));
+    await page.getByTestId('task-card').filter({ hasText: title }).click();
+    await shown(page.getByTestId('task-page'));
+    await page.getByTestId('task-action-self_handle').click();
+    const form = page.getByTestId('action-form');
+    await shown(form);
+    // nothing is sent without the note
+    await page.getByTestId('action-submit').click();
+    await shown(form.locator('.ant-form-item-explain-error'));
+    expect((await eventsTitled(title))[0]!.state).toBe('reported');
+    await page.getByTestId('action-text').fill('已将单车挪至停放区');
+    await expect.poll(() => form.locator('.ant-form-item-explain-error').count(), WAIT).toBe(0);
+    await screenshot('task-self-handle');
+    await page.getByTestId('action-submit').click();
+    await expect.poll(textOf(page.getByTestId('task-state')), WAIT).toContain('已处置');
+    // the sheet has closed (and the patrol test's message gone); the timeline shows the step with its note
+    await form.waitFor({ state: 'hidden', ...WAIT });
+    await page.locator('.ant-drawer-mask').waitFor({ state: 'hidden', ...WAIT });
+    await page.locator('.ant-message-notice', { hasText: '民情日志' }).waitFor({ state: 'hidden', ...WAIT });
+    await expect.poll(textOf(page.getByTestId('task-timeline')), WAIT).toContain('已将单车挪至停放区');
+    await screenshot('task-handled');
+
+    const event = (
+      await app.inject({ method: 'GET', url: `/api/events/${id}`, headers })
+    ).json<EventDetail>();
+    expect(event.state).toBe('handled');
+    expect(event.selfHandled).toBe(true);
+    expect(JSON.stringify(event.timeline)).toContain('已将单车挪至停放区');
   });
 
   it('keeps a report the server refuses (4xx) with its words, to be fixed and sent, or discarded', async () => {

@@ -374,6 +374,8 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
       console.log(
         `  ${String(request.ms).padStart(6)} ms from ${String(request.began).padStart(5)} ms  ${request.url}`,
       );
+    // the portrait's charts come after the map (at an idle moment): in the picture too
+    await shown(page.locator('.dashboard-portrait [data-testid=portrait]'));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'consolex-10-dashboard.png') });
 
     // nothing important beyond the 1366×768 window: the menu's pages (not folded into "…"), the user, the counters
