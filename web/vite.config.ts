@@ -84,7 +84,7 @@ function preloadFirstScreen(modules: string[]): Plugin {
           })),
           ...styles.map((fileName) => ({
             tag: 'link',
-            attrs: { rel: 'preload', as: 'style', href: `/${fileName}` },
+            attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${fileName}` },
             injectTo: 'head' as const,
           })),
         ];

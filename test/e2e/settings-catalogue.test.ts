@@ -97,6 +97,8 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
   async function openFromMenu(page: Page, item: string): Promise<void> {
     const target = new RegExp(`/console/settings/${item}$`);
     for (let attempt = 0; attempt < 4 && !target.test(page.url()); attempt++) {
+      // from elsewhere: a pointer already resting where the menu re-rendered its item gets no mouseenter
+      await page.mouse.move(600, 700);
       await page.getByTestId('nav-settings').hover();
       const entry = page.getByTestId(`nav-settings-${item}`);
       await entry.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);

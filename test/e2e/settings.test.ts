@@ -41,6 +41,8 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 async function openFromMenu(page: Page, item: 'users' | 'audit'): Promise<void> {
   const target = new RegExp(`/console/settings/${item}$`);
   for (let attempt = 0; attempt < 4 && !target.test(page.url()); attempt++) {
+    // from elsewhere: a pointer already resting where the menu re-rendered its item gets no mouseenter
+    await page.mouse.move(600, 700);
     await page.getByTestId('nav-settings').hover();
     const entry = page.getByTestId(`nav-settings-${item}`);
     await entry.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
