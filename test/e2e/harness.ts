@@ -221,3 +221,23 @@ export async function tickAllStandards(page: Page): Promise<void> {
   expect(count).toBeGreaterThan(0);
   for (let i = 0; i < count; i++) await boxes.nth(i).check();
 }
+
+/**
+ * Open a console settings page (`/console/settings/<item>`) through the 设置 submenu of the top bar. The submenu
+ * opens on hover; on a busy machine the pointer can leave it before the click lands, so try again until the address
+ * changes. The pointer comes from elsewhere each time (resting where the menu re-rendered its item, it gets no
+ * mouseenter) and leaves afterwards, so that the submenu is closed for the screenshots.
+ */
+export async function openFromMenu(page: Page, item: string): Promise<void> {
+  const target = new RegExp(`/console/settings/${item}$`);
+  for (let attempt = 0; attempt < 4 && !target.test(page.url()); attempt++) {
+    await page.mouse.move(600, 700);
+    await page.getByTestId('nav-settings').hover();
+    const entry = page.getByTestId(`nav-settings-${item}`);
+    await entry.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    await entry.click({ timeout: 5_000 }).catch(() => undefined);
+    await page.waitForURL(target, { timeout: 5_000 }).catch(() => undefined);
+  }
+  expect(page.url()).toMatch(target);
+  await page.mouse.move(600, 700);
+}

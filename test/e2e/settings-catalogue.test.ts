@@ -10,11 +10,12 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { App } from '../../src/core/http.js';
 import { login } from '../helpers.js';
 import {
   SCREENSHOTS,
+  openFromMenu,
   pointInside,
   signedInPage,
   WAIT,
@@ -91,23 +92,6 @@ describe.skipIf(missing.length > 0)('catalogue settings, whistles and the first 
     const response = await app.inject({ method: 'GET', url, headers: await login(app, username, PASSWORD) });
     expect(response.statusCode, url).toBe(200);
     return response.json<T>();
-  }
-
-  /** Open a settings page through the 设置 submenu (it opens on hover; try again if the pointer slipped). */
-  async function openFromMenu(page: Page, item: string): Promise<void> {
-    const target = new RegExp(`/console/settings/${item}$`);
-    for (let attempt = 0; attempt < 4 && !target.test(page.url()); attempt++) {
-      // from elsewhere: a pointer already resting where the menu re-rendered its item gets no mouseenter
-      await page.mouse.move(600, 700);
-      await page.getByTestId('nav-settings').hover();
-      const entry = page.getByTestId(`nav-settings-${item}`);
-      await entry.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
-      await entry.click({ timeout: 5_000 }).catch(() => undefined);
-      await page.waitForURL(target, { timeout: 5_000 }).catch(() => undefined);
-    }
-    expect(page.url()).toMatch(target);
-    // the pointer leaves the menu, so that the submenu closes before the screenshots
-    await page.mouse.move(600, 700);
   }
 
   it('the administrator edits closing standards, a deadline policy, a holiday and a ladder; the API shows each', async () => {

@@ -17,6 +17,7 @@ import {
   WAIT,
   missingForBrowser,
   openBrowser,
+  openFromMenu,
   shown,
   startDemoServer,
   textOf,
@@ -32,23 +33,6 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.locator('input#username').fill(username);
   await page.locator('input#password').fill(password);
   await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
-}
-
-/**
- * Open a settings page through the top menu. The submenu opens on hover, and on a busy machine the pointer can
- * leave it before the click lands: try again until the address changes.
- */
-async function openFromMenu(page: Page, item: 'users' | 'audit'): Promise<void> {
-  const target = new RegExp(`/console/settings/${item}$`);
-  for (let attempt = 0; attempt < 4 && !target.test(page.url()); attempt++) {
-    // from elsewhere: a pointer already resting where the menu re-rendered its item gets no mouseenter
-    await page.mouse.move(600, 700);
-    await page.getByTestId('nav-settings').hover();
-    const entry = page.getByTestId(`nav-settings-${item}`);
-    await entry.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
-    await entry.click({ timeout: 5_000 }).catch(() => undefined);
-    await page.waitForURL(target, { timeout: 5_000 }).catch(() => undefined);
-  }
 }
 
 describe.skipIf(missing.length > 0)('the settings pages of the web console in Chromium', () => {

@@ -1,53 +1,25 @@
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { eventDetail as baseEvent } from '../test/events';
 import { fakeServer, renderInConsole, signedIn } from '../test/render';
 import { ActionForm } from './ActionForm';
 import type { Department, EventDetail } from './api';
 import { actionDefaults, actionFields, type ActionLayout } from './logic';
 
-/** An event as GET /api/events/:id answers it, with a routing suggestion and one standard of each kind. */
+/** The event with a routing suggestion and two closing standards, in this state with these actions. */
 function eventDetail(state: string, actions: string[]): EventDetail {
+  const event = baseEvent({ state, actions, assignedDepartmentId: null, difficulty: 'general' });
   return {
-    id: 7,
-    number: 'E-2026-0007',
-    source: 'patrol',
-    categoryCode: '0101',
-    title: '占道堆物',
-    state,
-    urgency: 'normal',
-    difficulty: 'general',
-    location: { lng: 121.47, lat: 31.23 },
-    address: '友谊路 1 号',
-    grids: [{ code: '310113001', level: 'street', name: '友谊路街道' }],
-    assignedDepartmentId: null,
-    handlingGridCode: null,
-    possibleDuplicateOf: null,
-    duplicateFlag: false,
-    createdAt: '2026-11-20T01:00:00Z',
-    updatedAt: '2026-11-20T01:00:00Z',
-    closedAt: null,
-    description: '楼道堆放杂物',
-    version: 4,
+    ...event,
+    suggestion: { departmentId: 3, reasons: [] },
     category: {
-      code: '0101',
-      name: { zh: '占道堆物', en: 'Obstruction' },
-      filingStandards: [{ zh: '有照片', en: 'A photo' }],
+      ...event.category!,
       closingStandards: [
         { zh: '已清理', en: 'Cleared' },
         { zh: '群众满意', en: 'Resident satisfied' },
       ],
     },
-    reporter: { userId: 1, name: '刘洋', phone: null },
-    hotlineTicket: null,
-    claimedBy: null,
-    selfHandled: false,
-    suggestion: { departmentId: 3, reasons: [] },
-    pendingRequest: null,
-    rating: null,
-    attachments: [],
-    timeline: [],
-    actions,
   };
 }
 

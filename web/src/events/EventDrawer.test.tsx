@@ -1,54 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { eventDetail } from '../test/events';
 import { fakeServer, renderInConsole, signedIn } from '../test/render';
-import type { EventDetail } from './api';
 import { EventDrawer } from './EventDrawer';
-
-/** An event as GET /api/events/:id answers it, with the actions the server allows the caller. */
-function eventDetail(actions: string[], state = 'dispatched'): EventDetail {
-  return {
-    id: 7,
-    number: 'E-2026-0007',
-    source: 'patrol',
-    categoryCode: '0101',
-    title: '占道堆物',
-    state,
-    urgency: 'normal',
-    difficulty: 'normal',
-    location: { lng: 121.47, lat: 31.23 },
-    address: '友谊路 1 号',
-    grids: [{ code: '310113001', level: 'street', name: '友谊路街道' }],
-    assignedDepartmentId: 3,
-    handlingGridCode: null,
-    possibleDuplicateOf: null,
-    duplicateFlag: false,
-    createdAt: '2026-11-20T01:00:00Z',
-    updatedAt: '2026-11-20T01:00:00Z',
-    closedAt: null,
-    description: '楼道堆放杂物',
-    version: 4,
-    category: {
-      code: '0101',
-      name: { zh: '占道堆物', en: 'Obstruction' },
-      filingStandards: [{ zh: '有照片', en: 'A photo' }],
-      closingStandards: [{ zh: '已清理', en: 'Cleared' }],
-    },
-    reporter: { userId: 1, name: '刘洋', phone: null },
-    hotlineTicket: null,
-    claimedBy: null,
-    selfHandled: false,
-    suggestion: null,
-    pendingRequest: null,
-    rating: null,
-    attachments: [],
-    timeline: [],
-    actions,
-  };
-}
 
 function serve(actions: string[], permissions: string[], state?: string) {
   return fakeServer({
-    'GET /api/events/7': eventDetail(actions, state),
+    'GET /api/events/7': eventDetail({ actions, ...(state ? { state } : {}) }),
     'GET /api/auth/me': { id: 5, username: 'u', roles: [], grids: [], permissions },
   });
 }
